@@ -1,0 +1,1 @@
+"""Rankfile: workplace mapping for rank-and-file union organizing committees."""

@@ -1,0 +1,1 @@
+"""Campaigns: the drive itself, its departments, shifts, level definitions and memberships."""

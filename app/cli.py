@@ -1,0 +1,232 @@
+"""The `rankfile` command. Scripts and docs depend on these exact forms.
+
+Bad input ends with one clear line on stderr and exit code 1, and writes nothing: every command
+runs in one transaction that is rolled back on error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from app.accounts import service as accounts
+from app.audit import service as audit
+from app.audit.service import cli_actor
+from app.campaigns import service as campaigns
+from app.db import get_engine, session_scope
+from app.errors import InvalidInput, NotFound
+from app.settings import ConfigurationError, Settings
+
+app = typer.Typer(
+    name="rankfile",
+    help="Rankfile: workplace mapping for rank-and-file organizing committees.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+campaign_app = typer.Typer(help="Create campaigns.", no_args_is_help=True)
+user_app = typer.Typer(help="Create, update and disable users.", no_args_is_help=True)
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(user_app, name="user")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"rankfile: error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def clear_errors(command: F) -> F:
+    """Turn expected failures into one line on stderr and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (InvalidInput, NotFound, ConfigurationError) as error:
+            raise fail(str(error)) from None
+        except (OperationalError, ProgrammingError) as error:
+            if "no such table" in str(error) or "does not exist" in str(error):
+                raise fail("the database is not set up: run `rankfile migrate` first") from None
+            raise fail(f"database error: {type(error).__name__}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with session_scope(get_engine(Settings().database_url)) as session:
+        yield session
+
+
+def read_password(password_stdin: bool) -> str | None:
+    if not password_stdin:
+        return None
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@app.command()
+@clear_errors
+def migrate() -> None:
+    """Create or upgrade the database schema to the latest version."""
+    from app.migrate import upgrade
+
+    upgrade(Settings().database_url)
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+@clear_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Serve Rankfile over HTTP with uvicorn."""
+    import uvicorn
+
+    Settings().check_secret()
+    typer.echo(f"Rankfile is serving on http://{host}:{port}/")
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+        # Access logs would put searched names (query strings) into log files.
+        access_log=False,
+    )
+
+
+@app.command()
+@clear_errors
+def demo(
+    coworkers: Annotated[int, typer.Option(help="How many coworkers to seed.")] = 120,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Seed only when the database has no campaign.")
+    ] = False,
+) -> None:
+    """Seed the demo campaign "Demo General Hospital" and print how to log in."""
+    from app.demo import ADMIN_EMAIL, DEMO_SLUG, ORGANIZER_EMAIL, seed
+
+    if coworkers < 1:
+        raise InvalidInput("--coworkers must be at least 1", field="coworkers")
+    with transaction() as session:
+        if if_empty and campaigns.any_exist(session=session):
+            typer.echo(
+                "The database already holds campaigns; log in with your accounts "
+                f"(the demo's are {ADMIN_EMAIL} and {ORGANIZER_EMAIL}, with the passwords "
+                "printed when it was seeded; `rankfile user password EMAIL` sets a new one)."
+            )
+            return
+        try:
+            campaigns.get_by_slug(session=session, slug=DEMO_SLUG)
+        except NotFound:
+            pass
+        else:
+            raise InvalidInput(f"campaign {DEMO_SLUG!r} already exists in this database")
+        result = seed(session=session, coworkers=coworkers, actor=cli_actor())
+    typer.echo(
+        f"Seeded campaign {result.campaign.slug!r} ({result.campaign.name}) "
+        f"with {coworkers} coworkers."
+    )
+    typer.echo("Log in at http://127.0.0.1:8000/login as:")
+    for login in result.logins:
+        typer.echo(f"  {login.role.value:<10} email: {login.email}  password: {login.password}")
+    typer.echo(
+        "These passwords are shown only once; `rankfile user password EMAIL` sets a new one."
+    )
+
+
+@campaign_app.command("create")
+@clear_errors
+def campaign_create(
+    name: Annotated[str, typer.Argument(help="The campaign's name.")],
+    slug: Annotated[
+        str | None, typer.Option(help="Short name for URLs (default: from the name).")
+    ] = None,
+) -> None:
+    """Create a campaign with the default thresholds and level definitions."""
+    with transaction() as session:
+        campaign = campaigns.create(session=session, name=name, slug=slug)
+    typer.echo(campaign.slug)
+
+
+@user_app.command("create")
+@clear_errors
+def user_create(
+    email: Annotated[str, typer.Argument(help="The user's email address (their login).")],
+    campaign: Annotated[str, typer.Option(help="Slug of the campaign to add them to.")],
+    role: Annotated[str, typer.Option(help="admin, committee or organizer.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a user in a campaign, or add an existing user to it with this role."""
+    parsed_role = campaigns.parse_role(role)
+    email = accounts.normalise_email(email)
+    with transaction() as session:
+        target = campaigns.get_by_slug(session=session, slug=campaign)
+        user = accounts.get_by_email(session=session, email=email)
+        generated = None
+        if user is None:
+            password = read_password(password_stdin)
+            if password is None:
+                password = generated = accounts.generate_password()
+            user = accounts.create(session=session, email=email, password=password, name=name)
+            audit.record(session=session, actor=cli_actor(), action="user.create", user=email)
+        campaigns.add_member(
+            session=session, user=user, campaign=target, role=parsed_role, actor=cli_actor()
+        )
+    typer.echo(f"{email} is {parsed_role.value} in {target.slug}.")
+    if generated:
+        typer.echo(f"Password (shown only once): {generated}")
+
+
+@user_app.command("password")
+@clear_errors
+def user_password(
+    email: Annotated[str, typer.Argument(help="The user's email address.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password (generated unless read from stdin) and end the user's sessions."""
+    email = accounts.normalise_email(email)
+    with transaction() as session:
+        user = accounts.get_by_email(session=session, email=email)
+        if user is None:
+            raise NotFound(f"no user with email {email}")
+        password = read_password(password_stdin)
+        generated = None
+        if password is None:
+            password = generated = accounts.generate_password()
+        accounts.set_password(session=session, user=user, password=password)
+        audit.record(session=session, actor=cli_actor(), action="user.password", user=email)
+    typer.echo(f"Password of {email} changed; their sessions have ended.")
+    if generated:
+        typer.echo(f"Password (shown only once): {generated}")
+
+
+@user_app.command("disable")
+@clear_errors
+def user_disable(email: Annotated[str, typer.Argument(help="The user's email address.")]) -> None:
+    """Stop a user from logging in and end all of their sessions at once."""
+    with transaction() as session:
+        user = accounts.disable(session=session, email=email, actor=cli_actor())
+    typer.echo(f"{user.email} is disabled; their sessions have ended.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,100 @@
+"""The application factory: settings, database, middleware, routers, static files, error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.accounts.views import router as accounts_router
+from app.campaigns.views import router as campaigns_router
+from app.db import get_engine
+from app.errors import NotFound
+from app.i18n import gettext as _
+from app.paths import STATIC_DIR
+from app.readiness.math import display_pct
+from app.settings import Settings, get_settings
+from app.web.deps import Forbidden, LoginRequired
+from app.web.security import SecurityMiddleware
+from app.web.templating import is_htmx, render, templates
+
+log = logging.getLogger("rankfile")
+
+ERROR_PAGES = {
+    403: ("Not allowed", "Your role in this campaign does not give access to this page."),
+    404: ("Not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "This address does not take that kind of request."),
+    500: ("Something went wrong", "The server could not finish this. Nothing was changed."),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_secret()
+    app = FastAPI(
+        title="Rankfile",
+        # No interactive docs in production (they are also blocked by the CSP).
+        docs_url=None if settings.is_production else "/docs",
+        redoc_url=None,
+        openapi_url=None if settings.is_production else "/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = get_engine(settings.database_url)
+
+    templates.env.globals["share"] = display_pct
+
+    app.include_router(accounts_router)
+    app.include_router(campaigns_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    install_error_handlers(app)
+    # Outermost first in the list: headers and the CSRF check wrap even compressed responses.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityMiddleware)
+    return app
+
+
+def error_response(request: Request, status_code: int) -> Response:
+    title, message = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": _(title)}, status_code=status_code)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _(title), "message": _(message)},
+        status_code=status_code,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": _("Log in first")}, status_code=401)
+        target = f"/login?next={request.url.path}" if request.method == "GET" else "/login"
+        if is_htmx(request):
+            # A redirect would be followed by fetch and swapped into the page; tell htmx instead.
+            return Response(status_code=200, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, _exc: NotFound) -> Response:
+        return error_response(request, 404)
+
+    @app.exception_handler(Forbidden)
+    def forbidden(request: Request, _exc: Forbidden) -> Response:
+        return error_response(request, 403)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code)
+
+    @app.exception_handler(Exception)
+    def server_error(request: Request, exc: Exception) -> Response:
+        # The exception type only: messages may quote personal data from the request.
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return error_response(request, 500)

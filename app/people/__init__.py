@@ -1,0 +1,1 @@
+"""People: the coworkers of a campaign and who is assigned to talk to them."""

@@ -1,0 +1,59 @@
+"""The coworker table: one row per person in the bargaining unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class Coworker(SQLModel, table=True):
+    __tablename__ = "coworker"
+    __table_args__ = (
+        # Serves the readiness rollup: counting by unit and level reads only this index.
+        Index(
+            "ix_coworker_rollup",
+            "campaign_id",
+            "active",
+            "department_id",
+            "shift_id",
+            "current_level",
+            "is_committee",
+        ),
+        Index("ix_coworker_campaign_id_organizer_id", "campaign_id", "organizer_id"),
+        Index("ix_coworker_campaign_id_name", "campaign_id", "name"),
+        # Several NULL employee ids are allowed on both backends; a real id is unique per campaign.
+        UniqueConstraint("campaign_id", "employee_id"),
+        CheckConstraint("current_level BETWEEN 1 AND 5", name="current_level_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
+    department_id: int = Field(foreign_key="department.id", ondelete="RESTRICT")
+    shift_id: int = Field(foreign_key="shift.id", ondelete="RESTRICT")
+    name: str = Field(max_length=200)
+    job_title: str = Field(default="", max_length=200)
+    employee_id: str | None = Field(default=None, max_length=64)
+    # Personal contacts only: employer systems are monitored.
+    phone: str = Field(default="", max_length=64)
+    email: str = Field(default="", max_length=254)
+    hire_date: dt.date | None = Field(default=None)
+    notes: str = Field(default="", sa_type=Text)
+    active: bool = Field(default=True)
+    departed_on: dt.date | None = Field(default=None)
+    is_committee: bool = Field(default=False)
+    is_organic_leader: bool = Field(default=False)
+    organizer_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    # Denormalised from the latest assessment, in the same transaction, so that counting never
+    # scans the history. NULL means unassessed.
+    current_level: int | None = Field(default=None)
+    last_assessed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Optimistic edits: a save carries the version it was loaded at.
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

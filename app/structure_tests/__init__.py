@@ -1,0 +1,1 @@
+"""Structure tests: collective actions that measure whether the committee reaches everyone."""

@@ -1,0 +1,48 @@
+"""The Jinja environment: autoescape, gettext, and block rendering for htmx fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.i18n import translations
+from app.paths import TEMPLATES_DIR
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+    undefined=StrictUndefined,
+)
+environment.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Blocks(env=environment)
+
+
+def is_htmx(request: Request) -> bool:
+    """An htmx request that wants a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+) -> Response:
+    """The whole page, or only `block` for an htmx request that asked for a fragment."""
+    context = dict(context or {})
+    context.setdefault("current_user", getattr(request.state, "user", None))
+    if block is not None and is_htmx(request):
+        return templates.TemplateResponse(
+            request, name, context, status_code=status_code, block_name=block
+        )
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
