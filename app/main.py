@@ -15,6 +15,7 @@ from app.campaigns.views import router as campaigns_router
 from app.db import get_engine
 from app.errors import NotFound
 from app.i18n import gettext as _
+from app.i18n import gettext_noop as N_
 from app.paths import STATIC_DIR
 from app.readiness.math import display_pct
 from app.settings import Settings, get_settings
@@ -25,10 +26,10 @@ from app.web.templating import is_htmx, render, templates
 log = logging.getLogger("rankfile")
 
 ERROR_PAGES = {
-    403: ("Not allowed", "Your role in this campaign does not give access to this page."),
-    404: ("Not found", "There is nothing here, or it is not yours to see."),
-    405: ("Not allowed", "This address does not take that kind of request."),
-    500: ("Something went wrong", "The server could not finish this. Nothing was changed."),
+    403: (N_("Not allowed"), N_("Your role in this campaign does not give access to this page.")),
+    404: (N_("Not found"), N_("There is nothing here, or it is not yours to see.")),
+    405: (N_("Not allowed"), N_("This address does not take that kind of request.")),
+    500: (N_("Something went wrong"), N_("The server could not finish this. Nothing was changed.")),
 }
 
 

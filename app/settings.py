@@ -60,7 +60,7 @@ class Settings(BaseSettings):
 
     @property
     def is_production(self) -> bool:
-        return self.env is Environment.production
+        return self.env == Environment.production
 
     @property
     def secure_cookies(self) -> bool:

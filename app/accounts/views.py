@@ -9,13 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.accounts import service as accounts
 from app.i18n import gettext as _
+from app.i18n import gettext_noop as N_
 from app.web.deps import DbSession, SettingsDep, session_token
 from app.web.templating import render
 
 router = APIRouter()
 
-LOGIN_FAILED = "Email or password is incorrect, or the account is disabled."
-LOGIN_THROTTLED = "Too many failed attempts. Wait a few minutes, then try again."
+LOGIN_FAILED = N_("Email or password is incorrect, or the account is disabled.")
+LOGIN_THROTTLED = N_("Too many failed attempts. Wait a few minutes, then try again.")
 
 
 def safe_next(path: str | None) -> str:

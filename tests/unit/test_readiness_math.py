@@ -1,0 +1,62 @@
+"""The pure readiness math: exact percentages, rounding half up, undefined when empty."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.readiness.counts import level_counts_from_rows
+from app.readiness.math import display_pct, ratio_pct, round_half_up
+
+
+def test_percentages_are_exact() -> None:
+    assert ratio_pct(1, 3) == Fraction(100, 3)
+    assert ratio_pct(7, 10) == 70
+    assert ratio_pct(0, 5) == 0
+
+
+def test_a_percentage_of_nobody_is_undefined() -> None:
+    assert ratio_pct(0, 0) is None
+    assert display_pct(0, 0) == "–"
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "shown"),
+    [
+        (1, 8, "12.5%"),  # exactly representable
+        (49, 400, "12.3%"),  # 12.25 rounds half up, not to even (12.2)
+        (1, 3, "33.3%"),
+        (2, 3, "66.7%"),
+        (1, 2000, "0.1%"),  # 0.05 rounds up
+        (1, 2001, "0.0%"),
+        (3, 3, "100.0%"),
+    ],
+)
+def test_display_rounds_half_up_to_one_decimal(part: int, whole: int, shown: str) -> None:
+    assert display_pct(part, whole) == shown
+
+
+def test_rounding_works_on_exact_values_not_floats() -> None:
+    # 1.005 is 1.00499999… as a float; exactly it is a half, which rounds up.
+    assert round_half_up(Fraction(1005, 1000), places=2) == Decimal("1.01")
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.data())
+def test_shares_stay_between_0_and_100(whole: int, data: st.DataObject) -> None:
+    part = data.draw(st.integers(min_value=0, max_value=whole))
+    pct = ratio_pct(part, whole)
+    assert pct is not None
+    assert 0 <= pct <= 100
+    assert Decimal(0) <= round_half_up(pct) <= Decimal(100)
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.integers(0, 1000))))
+def test_level_counts_add_up_to_the_headcount(rows: list[tuple[int | None, int]]) -> None:
+    counts = level_counts_from_rows(rows)
+    assert set(counts.by_level) == {1, 2, 3, 4, 5}
+    assert counts.headcount == sum(count for _level, count in rows)
+    assert counts.assessed + counts.unassessed == counts.headcount
