@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -34,8 +35,10 @@ app = typer.Typer(
 )
 campaign_app = typer.Typer(help="Create campaigns.", no_args_is_help=True)
 user_app = typer.Typer(help="Create, update and disable users.", no_args_is_help=True)
+roster_app = typer.Typer(help="Import and export the roster as CSV.", no_args_is_help=True)
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(user_app, name="user")
+app.add_typer(roster_app, name="roster")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -228,5 +231,82 @@ def user_disable(email: Annotated[str, typer.Argument(help="The user's email add
     typer.echo(f"{user.email} is disabled; their sessions have ended.")
 
 
+@roster_app.command("import")
+@clear_errors
+def roster_import(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    file: Annotated[Path, typer.Argument(help="A CSV roster (UTF-8, with a header row).")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count, but write nothing.")
+    ] = False,
+) -> None:
+    """Import a roster: new coworkers are created, known ones updated; all or nothing."""
+    from app.people import roster
+
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        assert campaign.id is not None
+        try:
+            result = roster.import_roster(
+                session=session, campaign_id=campaign.id, data=data, actor=cli_actor(),
+                dry_run=dry_run,
+            )  # fmt: skip
+        except roster.RosterError as error:
+            for problem in error.problems[: roster.MAX_ERRORS_SHOWN]:
+                typer.echo(f"rankfile: error: {file.name}: {problem}", err=True)
+            hidden = len(error.problems) - roster.MAX_ERRORS_SHOWN
+            if hidden > 0:
+                typer.echo(f"rankfile: error: … and {hidden} more problems", err=True)
+            typer.echo("rankfile: nothing was imported", err=True)
+            raise typer.Exit(code=1) from None
+    if result.unknown_columns:
+        typer.echo("Ignored unknown columns: " + ", ".join(result.unknown_columns))
+    prefix = "Dry run, nothing written: would have " if dry_run else ""
+    typer.echo(
+        f"{prefix}{'c' if dry_run else 'C'}reated {result.created}, updated {result.updated}, "
+        f"unchanged {result.unchanged}."
+    )
+
+
+@roster_app.command("export")
+@clear_errors
+def roster_export(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of standard output.")
+    ] = None,
+) -> None:
+    """Export the active coworkers as CSV (formula-neutralised)."""
+    from app.people import roster
+
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        assert campaign.id is not None
+        rows = roster.count_exportable(session=session, campaign_id=campaign.id)
+        roster.record_export(
+            session=session, campaign_id=campaign.id, actor=cli_actor(), rows=rows, what="roster"
+        )
+        lines = roster.csv_lines(roster.export_rows(session=session, campaign_id=campaign.id))
+        if out is None:
+            for line in lines:
+                sys.stdout.write(line)
+        else:
+            try:
+                with out.open("w", encoding="utf-8", newline="") as handle:
+                    handle.writelines(lines)
+            except OSError as error:
+                raise InvalidInput(f"cannot write {out}: {error.strerror}") from None
+    if out is not None:
+        typer.echo(f"Exported {rows} coworkers to {out}.", err=True)
+
+
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

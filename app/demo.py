@@ -24,7 +24,12 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign, Membership, Role
 from app.db import utcnow
 from app.people.models import Coworker
-from app.structure_tests.models import StructureTest, StructureTestResult, TestKind, TestResult
+from app.structure_tests.models import (
+    ParticipationResult,
+    StructureTest,
+    StructureTestKind,
+    StructureTestResult,
+)
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo General Hospital"
@@ -262,7 +267,7 @@ def seed(*, session: Session, coworkers: int = 120, actor: str) -> DemoSeed:
         campaign_id=campaign_id,
         slug="majority-petition",
         name="Majority petition",
-        kind=TestKind.petition.value,
+        kind=StructureTestKind.petition.value,
         held_on=(now - dt.timedelta(days=21)).date(),
         goal_pct=campaign.supermajority_threshold,
         description="Petition for safe staffing, signed on every unit and shift.",
@@ -291,12 +296,12 @@ def seed(*, session: Session, coworkers: int = 120, actor: str) -> DemoSeed:
     return DemoSeed(campaign=campaign, coworkers=coworkers, logins=logins)
 
 
-def _petition_result(rng: random.Random, level: int | None) -> TestResult | None:
+def _petition_result(rng: random.Random, level: int | None) -> ParticipationResult | None:
     took_part = {1: 0.95, 2: 0.8, 3: 0.3}.get(level or 0, 0.0)
     declined = {3: 0.2, 4: 0.5, 5: 0.6}.get(level or 0, 0.0)
     draw = rng.random()
     if draw < took_part:
-        return TestResult.took_part
+        return ParticipationResult.took_part
     if draw < took_part + declined:
-        return TestResult.declined
+        return ParticipationResult.declined
     return None  # not reached

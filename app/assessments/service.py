@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.assessments.models import LEVELS, NOTE_MAX_LENGTH, Assessment
 from app.db import utcnow
@@ -38,6 +38,10 @@ def record(
     if len(note) > NOTE_MAX_LENGTH:
         raise InvalidInput(f"note is longer than {NOTE_MAX_LENGTH} characters", field="note")
     assert coworker.id is not None
+    # Lock the coworker first and only then read the clock, so that events are stamped in the
+    # order their transactions commit and the latest event is always the current level
+    # (PostgreSQL: a row lock; SQLite: the write lock taken at BEGIN IMMEDIATE already).
+    session.execute(select(Coworker.id).where(col(Coworker.id) == coworker.id).with_for_update())
     now = utcnow()
     event = Assessment(
         campaign_id=coworker.campaign_id,

@@ -23,8 +23,21 @@ class Coworker(SQLModel, table=True):
             "current_level",
             "is_committee",
         ),
-        Index("ix_coworker_campaign_id_organizer_id", "campaign_id", "organizer_id"),
-        Index("ix_coworker_campaign_id_name", "campaign_id", "name"),
+        # The coworker list: everyone by name, an organizer's list by name, longest unassessed.
+        Index("ix_coworker_campaign_id_active_name", "campaign_id", "active", "name"),
+        Index(
+            "ix_coworker_campaign_id_organizer_id_active_name",
+            "campaign_id",
+            "organizer_id",
+            "active",
+            "name",
+        ),
+        Index(
+            "ix_coworker_campaign_id_active_last_assessed_at",
+            "campaign_id",
+            "active",
+            "last_assessed_at",
+        ),
         # Several NULL employee ids are allowed on both backends; a real id is unique per campaign.
         UniqueConstraint("campaign_id", "employee_id"),
         CheckConstraint("current_level BETWEEN 1 AND 5", name="current_level_range"),

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from app.db import UTCDateTime, utcnow
 
 
-class TestKind(StrEnum):
+class StructureTestKind(StrEnum):
     petition = "petition"
     survey = "survey"
     sticker_day = "sticker-day"
@@ -22,7 +22,7 @@ class TestKind(StrEnum):
     other = "other"
 
 
-class TestResult(StrEnum):
+class ParticipationResult(StrEnum):
     """A coworker with no result row has not been reached (the default)."""
 
     took_part = "took_part"

@@ -223,9 +223,18 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("coworker", schema=None) as batch_op:
-        batch_op.create_index("ix_coworker_campaign_id_name", ["campaign_id", "name"], unique=False)
         batch_op.create_index(
-            "ix_coworker_campaign_id_organizer_id", ["campaign_id", "organizer_id"], unique=False
+            "ix_coworker_campaign_id_active_name", ["campaign_id", "active", "name"], unique=False
+        )
+        batch_op.create_index(
+            "ix_coworker_campaign_id_active_last_assessed_at",
+            ["campaign_id", "active", "last_assessed_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_coworker_campaign_id_organizer_id_active_name",
+            ["campaign_id", "organizer_id", "active", "name"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_coworker_rollup",
@@ -281,8 +290,9 @@ def downgrade() -> None:
     op.drop_table("assessment")
     with op.batch_alter_table("coworker", schema=None) as batch_op:
         batch_op.drop_index("ix_coworker_rollup")
-        batch_op.drop_index("ix_coworker_campaign_id_organizer_id")
-        batch_op.drop_index("ix_coworker_campaign_id_name")
+        batch_op.drop_index("ix_coworker_campaign_id_organizer_id_active_name")
+        batch_op.drop_index("ix_coworker_campaign_id_active_last_assessed_at")
+        batch_op.drop_index("ix_coworker_campaign_id_active_name")
 
     op.drop_table("coworker")
     with op.batch_alter_table("user_session", schema=None) as batch_op:
