@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,6 +18,7 @@ from app.errors import NotFound
 from app.i18n import gettext as _
 from app.i18n import gettext_noop as N_
 from app.paths import STATIC_DIR
+from app.people.views import router as people_router
 from app.readiness.math import display_pct
 from app.settings import Settings, get_settings
 from app.web.deps import Forbidden, LoginRequired
@@ -29,6 +31,10 @@ ERROR_PAGES = {
     403: (N_("Not allowed"), N_("Your role in this campaign does not give access to this page.")),
     404: (N_("Not found"), N_("There is nothing here, or it is not yours to see.")),
     405: (N_("Not allowed"), N_("This address does not take that kind of request.")),
+    422: (
+        N_("Not understood"),
+        N_("The request was not filled in correctly. Go back and try again."),
+    ),
     500: (N_("Something went wrong"), N_("The server could not finish this. Nothing was changed.")),
 }
 
@@ -50,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(accounts_router)
     app.include_router(campaigns_router)
+    app.include_router(people_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     install_error_handlers(app)
@@ -89,6 +96,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, _exc: Forbidden) -> Response:
         return error_response(request, 403)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A malformed id in the path is an address that does not exist.
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return error_response(request, 404)
+        return error_response(request, 422)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:

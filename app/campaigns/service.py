@@ -99,6 +99,38 @@ def level_definitions(*, session: Session, campaign_id: int) -> list[LevelDefini
     )
 
 
+LABEL_MAX_LENGTH = 40
+DESCRIPTION_MAX_LENGTH = 200
+
+
+def update_levels(
+    *, session: Session, campaign_id: int, definitions: dict[int, tuple[str, str]], actor: str
+) -> dict[str, str]:
+    """Rename levels and edit their descriptions; returns field → error, empty when saved."""
+    errors: dict[str, str] = {}
+    cleaned: dict[int, tuple[str, str]] = {}
+    for level in range(1, 6):
+        label, description = (part.strip() for part in definitions.get(level, ("", "")))
+        if not label:
+            errors[f"label_{level}"] = f"Level {level} needs a label."
+        elif len(label) > LABEL_MAX_LENGTH:
+            errors[f"label_{level}"] = f"At most {LABEL_MAX_LENGTH} characters."
+        if len(description) > DESCRIPTION_MAX_LENGTH:
+            errors[f"description_{level}"] = f"At most {DESCRIPTION_MAX_LENGTH} characters."
+        cleaned[level] = (label, description)
+    labels = [label.lower() for label, _description in cleaned.values()]
+    for level, (label, _description) in cleaned.items():
+        if label and labels.count(label.lower()) > 1 and f"label_{level}" not in errors:
+            errors[f"label_{level}"] = "Each level needs its own label."
+    if errors:
+        return errors
+    for definition in level_definitions(session=session, campaign_id=campaign_id):
+        definition.label, definition.description = cleaned[definition.level]
+        session.add(definition)
+    audit.record(session=session, actor=actor, action="levels.update", campaign_id=campaign_id)
+    return {}
+
+
 def get_or_create_department(*, session: Session, campaign_id: int, name: str) -> Department:
     """The department with this name (blank: Unassigned), created when new."""
     name = name.strip() or UNASSIGNED

@@ -1,16 +1,23 @@
-"""The list of the user's campaigns and each campaign's home page."""
+"""The list of the user's campaigns, each campaign's home page, and its level definitions."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.campaigns import service as campaigns
+from app.campaigns.models import Role
+from app.campaigns.service import CampaignAccess
 from app.readiness.counts import campaign_level_counts
-from app.web.deps import Campaign, CurrentUser, DbSession
+from app.web.deps import Campaign, CurrentUser, DbSession, require_role
+from app.web.forms import FormData
+from app.web.pages import campaign_page
 from app.web.templating import render
 
 router = APIRouter()
+Admin = Annotated[CampaignAccess, require_role(Role.admin)]
 
 
 @router.get("/")
@@ -27,11 +34,53 @@ def home(request: Request, access: Campaign, session: DbSession) -> Response:
     return render(
         request,
         "campaigns/home.html",
-        {
-            "campaign": access.campaign,
-            "role": access.role,
-            "nav_current": "home",
-            "levels": campaigns.level_definitions(session=session, campaign_id=access.campaign_id),
-            "counts": campaign_level_counts(session=session, campaign_id=access.campaign_id),
-        },
+        campaign_page(
+            session,
+            access,
+            nav_current="home",
+            counts=campaign_level_counts(session=session, campaign_id=access.campaign_id),
+        ),
+    )
+
+
+@router.get("/campaigns/{slug}/levels")
+def levels_page(request: Request, access: Admin, session: DbSession) -> Response:
+    return render(
+        request,
+        "campaigns/levels.html",
+        campaign_page(session, access, nav_current="levels", errors={}, saved=False),
+    )
+
+
+@router.post("/campaigns/{slug}/levels")
+def save_levels(
+    request: Request, access: Admin, user: CurrentUser, session: DbSession, form: FormData
+) -> Response:
+    submitted = {
+        level: (form.single.get(f"label_{level}", ""), form.single.get(f"description_{level}", ""))
+        for level in range(1, 6)
+    }
+    errors = campaigns.update_levels(
+        session=session, campaign_id=access.campaign_id, definitions=submitted, actor=user.email
+    )
+    if errors:
+        session.rollback()
+        return render(
+            request,
+            "campaigns/levels.html",
+            campaign_page(
+                session,
+                access,
+                nav_current="levels",
+                errors=errors,
+                saved=False,
+                submitted=submitted,
+            ),
+            status_code=422,
+        )
+    session.commit()
+    return render(
+        request,
+        "campaigns/levels.html",
+        campaign_page(session, access, nav_current="levels", errors={}, saved=True),
     )

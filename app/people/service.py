@@ -533,8 +533,10 @@ def delete_for_real(*, session: Session, coworker: Coworker, actor: str) -> None
 def department_and_shift(*, session: Session, coworker: Coworker) -> tuple[str, str]:
     row = session.execute(
         select(col(Department.name), col(Shift.name))
-        .where(col(Department.id) == coworker.department_id)
-        .where(col(Shift.id) == coworker.shift_id)
+        .select_from(Coworker)
+        .join(Department, col(Department.id) == col(Coworker.department_id))
+        .join(Shift, col(Shift.id) == col(Coworker.shift_id))
+        .where(col(Coworker.id) == coworker.id)
     ).one()
     return row[0], row[1]
 

@@ -56,9 +56,14 @@ def get_current_user(request: Request, session: DbSession, settings: SettingsDep
     if token is None or live is None:
         raise LoginRequired
     if live.needs_touch:
-        # Its own short write transaction, so that a GET's session stays read-only.
-        with session_scope(request.app.state.engine) as write_session:
-            accounts.touch_session(session=write_session, session_id=live.session_id)
+        if request.method in SAFE_METHODS:
+            # Its own short write transaction, so that a GET's session stays read-only.
+            with session_scope(request.app.state.engine) as write_session:
+                accounts.touch_session(session=write_session, session_id=live.session_id)
+        else:
+            # An unsafe request already holds the write lock (SQLite): a second writer would
+            # wait on it. The touch is committed with the request's own work.
+            accounts.touch_session(session=session, session_id=live.session_id)
     request.state.user = live.user
     return live.user
 

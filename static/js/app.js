@@ -26,6 +26,15 @@
     announce("No connection: nothing was saved. Try again when you have signal.");
   });
 
+  // A form marked data-reset-on-success is emptied once the server has the data (the note
+  // field after an assessment), and never before: on failure the typed note stays.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (event.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) {
+      form.reset();
+    }
+  });
+
   document.addEventListener("htmx:beforeRequest", function () {
     var flash = document.getElementById("flash");
     if (flash) {

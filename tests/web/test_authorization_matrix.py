@@ -1,7 +1,8 @@
 """One authorization matrix: every route × who is asking → the status they get.
 
 A route without an entry fails `test_every_route_is_in_the_matrix`, so a new page cannot ship
-without someone deciding who may see it. Later issues add their routes here.
+without someone deciding who may see it. "organizer" asks about a coworker assigned to them,
+"organizer, other" about one who is not; "outsider" is an admin of another campaign.
 """
 
 from __future__ import annotations
@@ -12,21 +13,58 @@ from fastapi.testclient import TestClient
 from app.campaigns.models import Role
 from tests.factories import Factory, log_in
 
-# Who is asking: nobody, a member of this campaign in each role, or a member of another one.
-ACTORS = ("anonymous", "organizer", "committee", "admin", "outsider")
-OK, SEE_OTHER, FORBIDDEN, NOT_FOUND = 200, 303, 403, 404
+ACTORS = ("anonymous", "organizer", "committee", "admin", "outsider", "organizer-other")
+OK, SEE_OTHER, FORBIDDEN, NOT_FOUND, INVALID = 200, 303, 403, 404, 422
+C = "/campaigns/{slug}"
+W = f"{C}/coworkers/{{coworker_id}}"
 
-# (method, path template) → the status for each actor, in the order of ACTORS.
+# (method, path template) → the status for each actor, in the order of ACTORS. POSTs send a
+# form that is valid where the route needs nothing, and incomplete (422) where it needs data.
 MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
-    ("GET", "/login"): (OK, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER),
-    ("POST", "/login"): (OK, OK, OK, OK, OK),  # answered below with a wrong password
-    ("GET", "/logout"): (SEE_OTHER, OK, OK, OK, OK),
-    ("POST", "/logout"): (SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER),
-    ("GET", "/"): (SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER),
-    ("GET", "/campaigns/{slug}/"): (SEE_OTHER, OK, OK, OK, NOT_FOUND),
+    ("GET", "/login"): (OK, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER, SEE_OTHER),
+    ("POST", "/login"): (401, 401, 401, 401, 401, 401),  # a wrong password, whoever asks
+    ("GET", "/logout"): (SEE_OTHER, OK, OK, OK, OK, OK),
+    ("POST", "/logout"): (SEE_OTHER,) * 6,
+    ("GET", "/"): (SEE_OTHER,) * 6,
+    ("GET", f"{C}/"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
+    ("GET", f"{C}/levels"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{C}/levels"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, INVALID, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/coworkers"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
+    ("POST", f"{C}/coworkers"): (SEE_OTHER, FORBIDDEN, INVALID, INVALID, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/coworkers/new"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{C}/coworkers/assign"): (
+        SEE_OTHER,
+        FORBIDDEN,
+        SEE_OTHER,
+        SEE_OTHER,
+        NOT_FOUND,
+        FORBIDDEN,
+    ),  # fmt: skip
+    ("GET", W): (SEE_OTHER, OK, OK, OK, NOT_FOUND, NOT_FOUND),
+    ("POST", W): (SEE_OTHER, FORBIDDEN, INVALID, INVALID, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{W}/assessments"): (
+        SEE_OTHER,
+        SEE_OTHER,
+        SEE_OTHER,
+        SEE_OTHER,
+        NOT_FOUND,
+        NOT_FOUND,
+    ),
+    ("GET", f"{W}/edit"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{W}/departed"): (SEE_OTHER, FORBIDDEN, SEE_OTHER, SEE_OTHER, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{W}/delete"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{W}/delete"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, SEE_OTHER, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/roster"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{C}/roster/import"): (
+        SEE_OTHER,
+        FORBIDDEN,
+        FORBIDDEN,
+        INVALID,
+        NOT_FOUND,
+        FORBIDDEN,
+    ),
+    ("POST", f"{C}/roster/export"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
 }
-# A failed login re-renders the form with 401; the matrix entry stands for "answered".
-FAILED_LOGIN = 401
 
 
 def app_routes(application) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -52,16 +90,28 @@ def test_authorization(
 ) -> None:
     campaign = factory.campaign(slug="mercy")
     other = factory.campaign("Elsewhere", slug="elsewhere")
-    if actor == "outsider":
+    organizer = factory.member(campaign, Role.organizer)
+    assigned, unassigned = factory.coworkers(
+        campaign,
+        {"name": "Assigned Person", "department": "ICU", "organizer_id": organizer.user.id},
+        {"name": "Someone Else", "department": "ICU"},
+    )
+    if actor in ("organizer", "organizer-other"):
+        log_in(client, organizer)
+    elif actor == "outsider":
         log_in(client, factory.member(other, Role.admin))
     elif actor != "anonymous":
         log_in(client, factory.member(campaign, Role(actor)))
-    url = path.format(slug=campaign.slug)
+    coworker = unassigned if actor == "organizer-other" else assigned
+    url = path.format(slug=campaign.slug, coworker_id=coworker.id)
     data = {"email": "someone@example.org", "password": "wrong password!"}
     response = client.request(
         method, url, data=data if method == "POST" else None, follow_redirects=False
     )
     expected = MATRIX[(method, path)][ACTORS.index(actor)]
-    if (method, path) == ("POST", "/login"):
-        expected = FAILED_LOGIN
     assert response.status_code == expected, response.text[:300]
+    if expected == SEE_OTHER:
+        # Anonymous visitors are sent to log in; members are sent on, never to the login page.
+        to_login = response.headers["location"].startswith("/login")
+        logged_out = actor == "anonymous" or path == "/logout"
+        assert to_login == logged_out, response.headers["location"]
