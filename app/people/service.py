@@ -202,10 +202,7 @@ def list_coworkers(
     if filters.sort == "stale":
         # Never assessed first, then the longest ago.
         statement = statement.order_by(
-            col(Coworker.last_assessed_at).is_not(None),
-            col(Coworker.last_assessed_at),
-            col(Coworker.name),
-            col(Coworker.id),
+            col(Coworker.last_assessed_at).asc().nulls_first(), col(Coworker.id)
         )
     else:
         statement = statement.order_by(col(Coworker.name), col(Coworker.id))
@@ -294,18 +291,49 @@ class Assignee:
     role: str
 
 
-def assignees(*, session: Session, campaign_id: int) -> list[Assignee]:
-    """Members a coworker can be assigned to, by name."""
+# Up to this many members a form offers a menu to choose from; beyond, an email field (a menu of
+# thousands of organizers would weigh more than the page it sits on).
+MAX_ASSIGNEE_CHOICES = 200
+
+
+def assignees(*, session: Session, campaign_id: int) -> list[Assignee] | None:
+    """Members a coworker can be assigned to, by name; None when too many for a menu."""
     rows = session.execute(
         select(col(User.id), col(User.name), col(User.email), col(Membership.role))
         .join(Membership, col(Membership.user_id) == col(User.id))
         .where(col(Membership.campaign_id) == campaign_id, col(User.is_active))
         .order_by(col(User.name), col(User.email))
-    )
+        .limit(MAX_ASSIGNEE_CHOICES + 1)
+    ).all()
+    if len(rows) > MAX_ASSIGNEE_CHOICES:
+        return None
     return [
         Assignee(id=uid, name=name or email.split("@", 1)[0], email=email, role=role)
         for uid, name, email, role in rows
     ]
+
+
+def resolve_assignee(
+    *, session: Session, campaign_id: int, organizer_id: str = "", organizer_email: str = ""
+) -> int | None:
+    """The member chosen in a form (by id from a menu, or by email); None for nobody."""
+    condition = None
+    if organizer_email.strip():
+        condition = col(User.email) == organizer_email.strip().lower()
+    elif organizer_id.strip():
+        if not organizer_id.strip().isdigit():
+            raise InvalidInput("choose a member of this campaign", field="organizer_id")
+        condition = col(User.id) == int(organizer_id)
+    if condition is None:
+        return None
+    member = session.scalar(
+        select(col(User.id))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(condition, col(Membership.campaign_id) == campaign_id, col(User.is_active))
+    )
+    if member is None:
+        raise InvalidInput("choose a member of this campaign", field="organizer_id")
+    return int(member)
 
 
 def names_of(*, session: Session, campaign_id: int) -> tuple[list[Department], list[Shift]]:
@@ -354,6 +382,7 @@ class CoworkerForm:
     is_committee: bool = False
     is_organic_leader: bool = False
     organizer_id: str = ""
+    organizer_email: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -374,10 +403,13 @@ class CoworkerForm:
             is_committee=form.get("is_committee") == "on",
             is_organic_leader=form.get("is_organic_leader") == "on",
             organizer_id=text("organizer_id"),
+            organizer_email=text("organizer_email"),
         )
 
     @classmethod
-    def from_coworker(cls, coworker: Coworker, department: str, shift: str) -> CoworkerForm:
+    def from_coworker(
+        cls, coworker: Coworker, department: str, shift: str, organizer_email: str = ""
+    ) -> CoworkerForm:
         return cls(
             name=coworker.name,
             employee_id=coworker.employee_id or "",
@@ -391,6 +423,7 @@ class CoworkerForm:
             is_committee=coworker.is_committee,
             is_organic_leader=coworker.is_organic_leader,
             organizer_id=str(coworker.organizer_id or ""),
+            organizer_email=organizer_email,
         )
 
     def validate(
@@ -412,12 +445,15 @@ class CoworkerForm:
             except ValueError:
                 self.errors["hire_date"] = "Use a date like 2024-03-31."
         organizer_id = None
-        if self.organizer_id:
-            allowed = {a.id for a in assignees(session=session, campaign_id=campaign_id)}
-            if not self.organizer_id.isdigit() or int(self.organizer_id) not in allowed:
-                self.errors["organizer_id"] = "Choose a member of this campaign."
-            else:
-                organizer_id = int(self.organizer_id)
+        try:
+            organizer_id = resolve_assignee(
+                session=session,
+                campaign_id=campaign_id,
+                organizer_id=self.organizer_id,
+                organizer_email=self.organizer_email,
+            )
+        except InvalidInput:
+            self.errors["organizer_id"] = "Choose a member of this campaign."
         if self.employee_id and "employee_id" not in self.errors:
             clash = session.scalar(
                 select(col(Coworker.id)).where(
@@ -501,11 +537,10 @@ def assign(
     coworker_ids: Select[Any] | list[int],
     organizer_id: int | None,
 ) -> int:
-    """Assign the given coworkers (ids or a subquery of ids) to a member; returns how many."""
-    if organizer_id is not None and organizer_id not in {
-        a.id for a in assignees(session=session, campaign_id=access.campaign_id)
-    }:
-        raise InvalidInput("choose a member of this campaign to assign to", field="organizer_id")
+    """Assign the given coworkers (ids or a subquery of ids) to a member; returns how many.
+
+    `organizer_id` comes from `resolve_assignee`, which checked the membership.
+    """
     if isinstance(coworker_ids, list) and not coworker_ids:
         raise InvalidInput("select at least one coworker", field="coworker")
     result = session.execute(

@@ -74,6 +74,7 @@ def coworker_list(
         if access.role != Role.organizer
         else [],
         assigned=request.query_params.get("assigned"),
+        assign_error=request.query_params.get("assign_error"),
         deleted=request.query_params.get("deleted"),
         query=lambda **changes: urlencode(filters.query_params(**changes)),
     )
@@ -85,9 +86,13 @@ def assign(
     request: Request, access: Committee, user: CurrentUser, session: DbSession, form: FormData
 ) -> Response:
     filters = people.parse_filters(form.single)
-    organizer_text = form.single.get("organizer_id", "")
-    organizer_id = int(organizer_text) if organizer_text.isdigit() else None
     try:
+        organizer_id = people.resolve_assignee(
+            session=session,
+            campaign_id=access.campaign_id,
+            organizer_id=form.single.get("organizer_id", ""),
+            organizer_email=form.single.get("organizer_email", ""),
+        )
         if form.single.get("scope") == "matching":
             targets: Any = people.matching_ids(
                 session=session, access=access, user_id=_user_id(user), filters=filters
@@ -259,9 +264,16 @@ def edit_coworker(
     coworker = people.get(
         session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
     )
+    return _render_form(request, session, access, _form_of(session, coworker), coworker)
+
+
+def _form_of(session: Session, coworker: Coworker) -> CoworkerForm:
+    """The edit form filled with the coworker's stored details."""
     department, shift = people.department_and_shift(session=session, coworker=coworker)
-    form = CoworkerForm.from_coworker(coworker, department, shift)
-    return _render_form(request, session, access, form, coworker)
+    organizer = people.organizer_of(session=session, coworker=coworker)
+    return CoworkerForm.from_coworker(
+        coworker, department, shift, organizer_email=organizer.email if organizer else ""
+    )
 
 
 @router.post("/coworkers/{coworker_id}")
@@ -289,12 +301,11 @@ def save_coworker(
     except StaleEdit:
         session.rollback()
         session.refresh(coworker)
-        department, shift = people.department_and_shift(session=session, coworker=coworker)
-        newer = CoworkerForm.from_coworker(coworker, department, shift)
+        newer = _form_of(session, coworker)
         yours = {
             name: value
             for name, value in vars(data).items()
-            if name != "errors" and value != getattr(newer, name)
+            if name in form.single and value != getattr(newer, name)
         }
         return _render_form(request, session, access, newer, coworker, status_code=409, stale=yours)
     session.commit()

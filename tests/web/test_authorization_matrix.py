@@ -39,7 +39,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
         SEE_OTHER,
         NOT_FOUND,
         FORBIDDEN,
-    ),  # fmt: skip
+    ),
     ("GET", W): (SEE_OTHER, OK, OK, OK, NOT_FOUND, NOT_FOUND),
     ("POST", W): (SEE_OTHER, FORBIDDEN, INVALID, INVALID, NOT_FOUND, FORBIDDEN),
     ("POST", f"{W}/assessments"): (

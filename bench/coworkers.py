@@ -1,0 +1,170 @@
+"""Benchmark: the organizer's phone pages at 100,000 coworkers (issue: the organizer's phone).
+
+Seeds a fresh database with `rankfile demo --coworkers N`, then measures, in-process (no network,
+so the figure is the server's own time), the p50/p95 of:
+  the organizer's list, the committee's list (everyone; and a search), a coworker's page,
+  and recording a level. Budgets: pages p95 < 50 ms, recording p95 < 30 ms.
+Then the same pages under 50 concurrent clients against `rankfile serve` on loopback.
+
+Usage: python bench/coworkers.py [--coworkers 100000] [--database-url URL] [--runs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import RANKFILE, report, seed_demo, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--coworkers", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="rankfile-bench-")
+    url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    os.environ.update(DATABASE_URL=url, RANKFILE_ENV="development")
+    logins = seed_demo(url, args.coworkers)
+
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    app = create_app()
+
+    def logged_in(email: str) -> TestClient:
+        client = TestClient(app, headers={"Sec-Fetch-Site": "same-origin"})
+        response = client.post("/login", data={"email": email, "password": logins[email]})
+        assert response.status_code == 200, response.status_code
+        return client
+
+    organizer = logged_in("organizer@example.org")
+    committee = logged_in("committee@example.org")
+    my_list = organizer.get("/campaigns/demo/coworkers").text
+    mine = re.findall(r"/campaigns/demo/coworkers/(\d+)\"", my_list)
+    print(f"database: {url.split(':')[0]}; the organizer's list holds {len(mine)} on page 1")
+    detail_url = f"/campaigns/demo/coworkers/{mine[0]}"
+    levels = itertools.cycle("12345")
+
+    def record() -> None:
+        response = organizer.post(
+            f"{detail_url}/assessments",
+            data={"level": next(levels), "note": "bench"},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+
+    runs = args.runs
+    report(
+        "organizer: my list", timed(lambda: organizer.get("/campaigns/demo/coworkers"), runs), 50
+    )
+    report(
+        "committee: everyone, page 1",
+        timed(lambda: committee.get("/campaigns/demo/coworkers"), runs),
+        50,
+    )
+    report(
+        "committee: everyone, page 40",
+        timed(lambda: committee.get("/campaigns/demo/coworkers?page=40"), runs),
+        50,
+    )
+    report(
+        "committee: longest since assessed",
+        timed(lambda: committee.get("/campaigns/demo/coworkers?sort=stale"), runs),
+        50,
+    )
+    report(
+        "committee: search 'garcia' (htmx)",
+        timed(
+            lambda: committee.get(
+                "/campaigns/demo/coworkers?q=garcia", headers={"HX-Request": "true"}
+            ),
+            runs,
+        ),
+        50,
+    )
+    report(
+        "organizer: search 'an' (htmx)",
+        timed(
+            lambda: organizer.get("/campaigns/demo/coworkers?q=an", headers={"HX-Request": "true"}),
+            runs,
+        ),
+        50,
+    )
+    report("coworker page", timed(lambda: organizer.get(detail_url), runs), 50)
+    report("record a level (htmx)", timed(record, runs), 30)
+
+    concurrent(url, logins, mine, args.concurrency, runs)
+
+
+def concurrent(url: str, logins: dict[str, str], mine: list[str], clients: int, runs: int) -> None:
+    """The same pages from `clients` threads against a real server on loopback."""
+    import httpx2 as httpx
+
+    port = 18000 + os.getpid() % 1000
+    env = {**os.environ, "DATABASE_URL": url, "RANKFILE_ENV": "development"}
+    server = subprocess.Popen(
+        [RANKFILE, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        browsers = []
+        for _ in range(clients):
+            browser = httpx.Client(base_url=base, headers={"Sec-Fetch-Site": "same-origin"})
+            browser.post(
+                "/login",
+                data={
+                    "email": "organizer@example.org",
+                    "password": logins["organizer@example.org"],
+                },
+            )
+            browsers.append(browser)
+
+        def one(index: int) -> float:
+            browser = browsers[index % clients]
+            path = (
+                "/campaigns/demo/coworkers"
+                if index % 2
+                else f"/campaigns/demo/coworkers/{mine[index % len(mine)]}"
+            )
+            started = time.perf_counter()
+            response = browser.get(path)
+            assert response.status_code == 200
+            return (time.perf_counter() - started) * 1000
+
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(one, range(clients * 2)))  # warm up
+            samples = list(pool.map(one, range(clients * max(4, runs // 25))))
+        report(f"{clients} concurrent organizers (2 workers)", samples)
+        print(
+            "  (latency seen by clients on loopback, queueing included;"
+            " client and server share 2 cores)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
