@@ -65,7 +65,7 @@ messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -o app/locale/messages.pot --no-location --omit-header .
 
 bench: install-dev assets
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/coworkers.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from app.campaigns.models import (
     Shift,
 )
 from app.errors import InvalidInput, NotFound
+from app.i18n import gettext as _
 from app.i18n import gettext_noop as N_
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -112,16 +113,18 @@ def update_levels(
     for level in range(1, 6):
         label, description = (part.strip() for part in definitions.get(level, ("", "")))
         if not label:
-            errors[f"label_{level}"] = f"Level {level} needs a label."
+            errors[f"label_{level}"] = _("Level %(n)s needs a label.") % {"n": level}
         elif len(label) > LABEL_MAX_LENGTH:
-            errors[f"label_{level}"] = f"At most {LABEL_MAX_LENGTH} characters."
+            errors[f"label_{level}"] = _("At most %(n)s characters.") % {"n": LABEL_MAX_LENGTH}
         if len(description) > DESCRIPTION_MAX_LENGTH:
-            errors[f"description_{level}"] = f"At most {DESCRIPTION_MAX_LENGTH} characters."
+            errors[f"description_{level}"] = _("At most %(n)s characters.") % {
+                "n": DESCRIPTION_MAX_LENGTH
+            }
         cleaned[level] = (label, description)
     labels = [label.lower() for label, _description in cleaned.values()]
     for level, (label, _description) in cleaned.items():
         if label and labels.count(label.lower()) > 1 and f"label_{level}" not in errors:
-            errors[f"label_{level}"] = "Each level needs its own label."
+            errors[f"label_{level}"] = _("Each level needs its own label.")
     if errors:
         return errors
     for definition in level_definitions(session=session, campaign_id=campaign_id):

@@ -133,8 +133,28 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise RosterError(
-            [f"the file is not UTF-8 text (byte {error.start + 1}): save it as “CSV UTF-8”"]
+            [
+                f"{_where_undecodable(data)}the file is not UTF-8 text "
+                f"(byte {error.start + 1}): save it as “CSV UTF-8”"
+            ]
         ) from None
+
+
+def _where_undecodable(data: bytes) -> str:
+    """Where the first byte that is not UTF-8 is, as "row N, column 'X': "."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+    try:
+        headers = next(reader, [])
+        if any("\ufffd" in header for header in headers):
+            return "row 1: "
+        for number, cells in enumerate(reader, start=2):
+            for index, value in enumerate(cells):
+                if "\ufffd" in value:
+                    column = headers[index].strip() if index < len(headers) else f"#{index + 1}"
+                    return f"row {number}, column {column!r}: "
+    except csv.Error:
+        pass
+    return ""
 
 
 def _flag(value: str) -> bool | None:
@@ -148,7 +168,7 @@ def _flag(value: str) -> bool | None:
 
 def parse(data: bytes, *, member_ids: dict[str, int]) -> ParsedRoster:
     """Parse and check a whole CSV roster; RosterError lists every problem found."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
     try:
         headers = next(reader)
     except (StopIteration, csv.Error) as error:
@@ -183,6 +203,7 @@ def parse(data: bytes, *, member_ids: dict[str, int]) -> ParsedRoster:
 
     rows: list[RosterRow] = []
     seen_ids: dict[str, int] = {}
+    number = 1  # the last row read whole
     try:
         for number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
@@ -254,7 +275,7 @@ def parse(data: bytes, *, member_ids: dict[str, int]) -> ParsedRoster:
             department = values.get("department", UNASSIGNED)
             rows.append(RosterRow(number=number, name=name, department=department, values=values))
     except csv.Error as error:
-        raise RosterError([f"row {reader.line_num}: the CSV is malformed ({error})"]) from None
+        raise RosterError([f"row {number + 1}: the CSV is malformed ({error})"]) from None
     if problems:
         raise RosterError(problems)
     if not rows:
@@ -290,6 +311,7 @@ class _Existing:
     organizer_id: int | None
     current_level: int | None
     active: bool
+    version: int
 
 
 def _existing(session: Session, campaign_id: int) -> list[_Existing]:
@@ -308,6 +330,7 @@ def _existing(session: Session, campaign_id: int) -> list[_Existing]:
             col(Coworker.organizer_id),
             col(Coworker.current_level),
             col(Coworker.active),
+            col(Coworker.version),
         )
         .join(Department, col(Department.id) == col(Coworker.department_id))
         .join(Shift, col(Shift.id) == col(Coworker.shift_id))
@@ -324,7 +347,7 @@ def member_ids(*, session: Session, campaign_id: int) -> dict[str, int]:
         .join(Membership, col(Membership.user_id) == col(User.id))
         .where(col(Membership.campaign_id) == campaign_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def _match(rows: list[RosterRow], existing: list[_Existing]) -> list[_Existing | None]:
@@ -349,13 +372,16 @@ def _match(rows: list[RosterRow], existing: list[_Existing]) -> list[_Existing |
         if matched[index] is not None:
             continue
         candidates = by_name.get((row.name, row.department))
-        while candidates:
-            person = candidates.popleft()
-            # A coworker who has an id is only the same person as a row without a different id.
-            row_id = row.values.get("employee_id")
+        if not candidates:
+            continue
+        row_id = row.values.get("employee_id")
+        for position, person in enumerate(candidates):
+            # A coworker who has an id is only the same person as a row without a different id;
+            # one skipped here stays available to the rows that follow.
             if person.employee_id and row_id and person.employee_id != row_id:
                 continue
             matched[index] = person
+            del candidates[position]
             break
     return matched
 
@@ -455,7 +481,12 @@ def import_roster(
         for row, (coworker_id,) in zip(chunk, inserted, strict=True):
             new_ids[row.number] = coworker_id
     updates = [
-        {"id": person.id, **_stored(person, changes, departments, shifts), "updated_at": now}
+        {
+            "id": person.id,
+            **_stored(person, changes, departments, shifts),
+            "version": person.version + 1,
+            "updated_at": now,
+        }
         for person, changes in plan_updates
     ]
     for chunk in _chunks(updates):
@@ -507,7 +538,7 @@ def _ids_by_name(
     ids = dict(
         session.execute(
             select(col(model.name), col(model.id)).where(col(model.campaign_id) == campaign_id)
-        )
+        ).all()
     )
     for name in sorted(names - set(ids)):
         create = (

@@ -22,6 +22,7 @@ from app.campaigns.models import Department, Membership, Role, Shift
 from app.campaigns.service import CampaignAccess
 from app.db import utcnow
 from app.errors import InvalidInput, NotFound
+from app.i18n import gettext as _
 from app.people.models import Coworker
 
 PAGE_SIZE = 50
@@ -432,18 +433,18 @@ class CoworkerForm:
         """The values to store; fills `errors` (field → message) instead when any is wrong."""
         self.errors = {}
         if not self.name:
-            self.errors["name"] = "Name is required."
+            self.errors["name"] = _("Name is required.")
         for name, limit in EDITABLE_TEXT.items():
             if len(getattr(self, name)) > limit:
-                self.errors[name] = f"At most {limit} characters."
+                self.errors[name] = _("At most %(n)s characters.") % {"n": limit}
         if self.email and ("@" not in self.email or " " in self.email):
-            self.errors["email"] = "This is not an email address."
+            self.errors["email"] = _("This is not an email address.")
         hire_date = None
         if self.hire_date:
             try:
                 hire_date = dt.date.fromisoformat(self.hire_date)
             except ValueError:
-                self.errors["hire_date"] = "Use a date like 2024-03-31."
+                self.errors["hire_date"] = _("Use a date like 2024-03-31.")
         organizer_id = None
         try:
             organizer_id = resolve_assignee(
@@ -453,7 +454,7 @@ class CoworkerForm:
                 organizer_email=self.organizer_email,
             )
         except InvalidInput:
-            self.errors["organizer_id"] = "Choose a member of this campaign."
+            self.errors["organizer_id"] = _("Choose a member of this campaign.")
         if self.employee_id and "employee_id" not in self.errors:
             clash = session.scalar(
                 select(col(Coworker.id)).where(
@@ -463,7 +464,7 @@ class CoworkerForm:
                 )
             )
             if clash is not None:
-                self.errors["employee_id"] = "Another coworker has this employee id."
+                self.errors["employee_id"] = _("Another coworker has this employee id.")
         if self.errors:
             return {}
         return {
