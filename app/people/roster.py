@@ -28,6 +28,7 @@ from app.campaigns.models import UNASSIGNED, Department, Membership, Shift
 from app.db import utcnow
 from app.errors import InvalidInput
 from app.people.models import Coworker
+from app.people.service import with_unit_names
 
 MAX_ROWS = 250_000
 MAX_ERRORS_SHOWN = 25
@@ -316,24 +317,24 @@ class _Existing:
 
 def _existing(session: Session, campaign_id: int) -> list[_Existing]:
     rows = session.execute(
-        select(
-            col(Coworker.id),
-            col(Coworker.employee_id),
-            col(Coworker.name),
-            col(Department.name),
-            col(Shift.name),
-            col(Coworker.job_title),
-            col(Coworker.phone),
-            col(Coworker.email),
-            col(Coworker.is_committee),
-            col(Coworker.is_organic_leader),
-            col(Coworker.organizer_id),
-            col(Coworker.current_level),
-            col(Coworker.active),
-            col(Coworker.version),
+        with_unit_names(
+            select(
+                col(Coworker.id),
+                col(Coworker.employee_id),
+                col(Coworker.name),
+                col(Department.name),
+                col(Shift.name),
+                col(Coworker.job_title),
+                col(Coworker.phone),
+                col(Coworker.email),
+                col(Coworker.is_committee),
+                col(Coworker.is_organic_leader),
+                col(Coworker.organizer_id),
+                col(Coworker.current_level),
+                col(Coworker.active),
+                col(Coworker.version),
+            )
         )
-        .join(Department, col(Department.id) == col(Coworker.department_id))
-        .join(Shift, col(Shift.id) == col(Coworker.shift_id))
         .where(col(Coworker.campaign_id) == campaign_id)
         .order_by(col(Coworker.id))
     )
@@ -609,22 +610,22 @@ def _stored(
 
 def _export_query(campaign_id: int) -> Any:
     return (
-        select(
-            col(Coworker.employee_id),
-            col(Coworker.name),
-            col(Department.name),
-            col(Shift.name),
-            col(Coworker.job_title),
-            col(Coworker.current_level),
-            col(Coworker.is_committee),
-            col(Coworker.is_organic_leader),
-            col(User.email),
-            col(Coworker.phone),
-            col(Coworker.email),
-            col(Coworker.last_assessed_at),
+        with_unit_names(
+            select(
+                col(Coworker.employee_id),
+                col(Coworker.name),
+                col(Department.name),
+                col(Shift.name),
+                col(Coworker.job_title),
+                col(Coworker.current_level),
+                col(Coworker.is_committee),
+                col(Coworker.is_organic_leader),
+                col(User.email),
+                col(Coworker.phone),
+                col(Coworker.email),
+                col(Coworker.last_assessed_at),
+            )
         )
-        .join(Department, col(Department.id) == col(Coworker.department_id))
-        .join(Shift, col(Shift.id) == col(Coworker.shift_id))
         .outerjoin(User, col(User.id) == col(Coworker.organizer_id))
         .where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
         .order_by(col(Coworker.id))

@@ -136,6 +136,13 @@ class CoworkerPage:
         return (self.filters.page - 1) * self.page_size + 1
 
 
+def with_unit_names(statement: Any) -> Any:
+    """Join a coworker query to the names of their department and shift."""
+    return statement.join(Department, col(Department.id) == col(Coworker.department_id)).join(
+        Shift, col(Shift.id) == col(Coworker.shift_id)
+    )
+
+
 def in_scope(access: CampaignAccess, user_id: int) -> ColumnElement[bool]:
     """The coworkers this member may reach: an organizer only their own list."""
     condition = col(Coworker.campaign_id) == access.campaign_id
@@ -180,7 +187,7 @@ def list_coworkers(
 ) -> CoworkerPage:
     """One page of the coworkers this member may see, with names joined in (one query)."""
     organizer = aliased(User)
-    statement = (
+    statement = with_unit_names(
         select(
             col(Coworker.id),
             col(Coworker.name),
@@ -194,10 +201,7 @@ def list_coworkers(
             col(Coworker.active),
             col(organizer.name),
             col(organizer.email),
-        )
-        .join(Department, col(Department.id) == col(Coworker.department_id))
-        .join(Shift, col(Shift.id) == col(Coworker.shift_id))
-        .outerjoin(organizer, col(organizer.id) == col(Coworker.organizer_id))
+        ).outerjoin(organizer, col(organizer.id) == col(Coworker.organizer_id))
     )
     statement = _filtered(statement, access, user_id, filters)
     if filters.sort == "stale":
@@ -568,11 +572,9 @@ def delete_for_real(*, session: Session, coworker: Coworker, actor: str) -> None
 
 def department_and_shift(*, session: Session, coworker: Coworker) -> tuple[str, str]:
     row = session.execute(
-        select(col(Department.name), col(Shift.name))
-        .select_from(Coworker)
-        .join(Department, col(Department.id) == col(Coworker.department_id))
-        .join(Shift, col(Shift.id) == col(Coworker.shift_id))
-        .where(col(Coworker.id) == coworker.id)
+        with_unit_names(select(col(Department.name), col(Shift.name)).select_from(Coworker)).where(
+            col(Coworker.id) == coworker.id
+        )
     ).one()
     return row[0], row[1]
 

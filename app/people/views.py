@@ -39,6 +39,13 @@ def _user_id(user: User) -> int:
     return user.id
 
 
+def back_to_coworker(access: CampaignAccess, coworker_id: int | None) -> Response:
+    """After a form without JavaScript: back to the coworker's page (303, so a GET)."""
+    return RedirectResponse(
+        f"/campaigns/{access.campaign.slug}/coworkers/{coworker_id}", status_code=303
+    )
+
+
 def can_see_contacts(access: CampaignAccess, coworker: Coworker, user_id: int) -> bool:
     """Phone and email: the assigned organizer, the committee and admins only."""
     return access.role in (Role.admin, Role.committee) or coworker.organizer_id == user_id
@@ -197,9 +204,7 @@ def record_assessment(
         return render(request, "people/detail.html", context, status_code=422)
     session.commit()
     if not is_htmx(request):
-        return RedirectResponse(
-            f"/campaigns/{access.campaign.slug}/coworkers/{coworker_id}", status_code=303
-        )
+        return back_to_coworker(access, coworker_id)
     entry = people.HistoryEntry(
         level=event.level, note=event.note, by=user.display_name, at=event.created_at, source="web"
     )
@@ -252,9 +257,7 @@ def create_coworker(
         return _render_form(request, session, access, data, None, status_code=422)
     coworker = people.create(session=session, campaign_id=access.campaign_id, values=values)
     session.commit()
-    return RedirectResponse(
-        f"/campaigns/{access.campaign.slug}/coworkers/{coworker.id}", status_code=303
-    )
+    return back_to_coworker(access, coworker.id)
 
 
 @router.get("/coworkers/{coworker_id}/edit")
@@ -309,9 +312,7 @@ def save_coworker(
         }
         return _render_form(request, session, access, newer, coworker, status_code=409, stale=yours)
     session.commit()
-    return RedirectResponse(
-        f"/campaigns/{access.campaign.slug}/coworkers/{coworker_id}", status_code=303
-    )
+    return back_to_coworker(access, coworker_id)
 
 
 @router.post("/coworkers/{coworker_id}/departed")
@@ -331,9 +332,7 @@ def set_departed(
         departed_on=dt.datetime.now(dt.UTC).date() if departed == "yes" else None,
     )
     session.commit()
-    return RedirectResponse(
-        f"/campaigns/{access.campaign.slug}/coworkers/{coworker_id}", status_code=303
-    )
+    return back_to_coworker(access, coworker_id)
 
 
 @router.get("/coworkers/{coworker_id}/delete")

@@ -30,7 +30,10 @@
   // field after an assessment), and never before: on failure the typed note stays.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target;
-    if (event.detail.successful && form.matches && form.matches("form[data-reset-on-success]")) {
+    var xhr = event.detail.xhr;
+    // A 422 is swapped in (it explains what to fix) but saved nothing: keep what was typed.
+    var saved = event.detail.successful && xhr && xhr.status >= 200 && xhr.status < 300;
+    if (saved && form.matches && form.matches("form[data-reset-on-success]")) {
       form.reset();
     }
   });
