@@ -304,6 +304,84 @@ def roster_export(
         typer.echo(f"Exported {rows} coworkers to {out}.", err=True)
 
 
+@app.command()
+@clear_errors
+def readiness(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    by: Annotated[str, typer.Option(help="department, shift or unit (department × shift).")] = (
+        "department"
+    ),
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="A past date, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Strike readiness per unit: a table, or the JSON that the API also serves."""
+    import json
+
+    from app.readiness import service as readiness_service
+
+    grouping = readiness_service.parse_grouping(by)
+    date = readiness_service.parse_as_of(as_of)
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        report = readiness_service.report(
+            session=session, campaign=campaign, by=grouping, as_of=date
+        )
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False))
+        return
+    typer.echo(readiness_table(report))
+
+
+def readiness_table(report: dict[str, Any]) -> str:
+    """The report as an aligned text table, one unit a line, the total last."""
+
+    def pct(value: float | None) -> str:
+        return "–" if value is None else f"{value:.1f}"
+
+    header = (
+        "unit",
+        "people",
+        "assessed%",
+        "support%",
+        "of assessed%",
+        "per org",
+        "test%",
+        "status",
+    )
+    rows = [
+        (
+            unit["name"],
+            str(unit["headcount"]),
+            pct(unit["assessed_pct"]),
+            pct(unit["support_pct"]),
+            pct(unit["support_of_assessed_pct"]),
+            pct(unit["coworkers_per_organizer"]),
+            pct(unit["participation_pct"]),
+            unit["status"],
+        )
+        for unit in [*report["units"], report["total"]]
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:-1], strict=True)
+        ]
+        return "  ".join([*cells, row[-1]])
+
+    thresholds = report["thresholds"]
+    title = (
+        f"Readiness of {report['campaign']} by {report['by']} as of {report['as_of']} "
+        f"(majority > {thresholds['majority']}%, supermajority ≥ {thresholds['supermajority']}%, "
+        f"strike-ready ≥ {thresholds['strike_ready']}% with ≤ "
+        f"{thresholds['coworkers_per_organizer']} per organizer)"
+    )
+    divider = "  ".join("-" * width for width in widths)
+    return "\n".join([title, line(header), divider, *map(line, rows[:-1]), divider, line(rows[-1])])
+
+
 def main() -> None:
     app()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.views import router as accounts_router
+from app.api.views import router as api_router
 from app.campaigns.views import router as campaigns_router
 from app.db import get_engine
 from app.errors import NotFound
@@ -20,6 +22,7 @@ from app.i18n import gettext_noop as N_
 from app.paths import STATIC_DIR
 from app.people.views import router as people_router
 from app.readiness.math import display_pct
+from app.readiness.views import router as readiness_router
 from app.settings import Settings, get_settings
 from app.web.deps import Forbidden, LoginRequired
 from app.web.security import SecurityMiddleware
@@ -57,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(campaigns_router)
     app.include_router(people_router)
+    app.include_router(readiness_router)
+    app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     install_error_handlers(app)
@@ -66,10 +71,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def error_response(request: Request, status_code: int) -> Response:
+def error_response(request: Request, status_code: int, detail: Any = None) -> Response:
     title, message = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": _(title)}, status_code=status_code)
+        return JSONResponse({"detail": detail or _(title)}, status_code=status_code)
     return render(
         request,
         "errors/error.html",
@@ -102,11 +107,15 @@ def install_error_handlers(app: FastAPI) -> None:
         # A malformed id in the path is an address that does not exist.
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
             return error_response(request, 404)
-        return error_response(request, 422)
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc'][1:])}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        return error_response(request, 422, detail=problems)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code)
+        return error_response(request, exc.status_code, detail=exc.detail)
 
     @app.exception_handler(Exception)
     def server_error(request: Request, exc: Exception) -> Response:

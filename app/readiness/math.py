@@ -1,9 +1,20 @@
-"""Pure readiness math over counts. No database, no I/O: unit- and property-tested on its own."""
+"""Pure readiness math over counts. No database, no I/O: unit- and property-tested on its own.
+
+The definitions are the domain reference's ("Strike readiness per unit"), named exactly so.
+Values are exact fractions; rounding to one decimal, half up, is for display and JSON only, and
+every status decision compares the exact values.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
+
+LEVELS = (1, 2, 3, 4, 5)
+SUPPORT_LEVELS = (1, 2)
+STATUSES = ("building", "majority", "supermajority", "strike-ready")
 
 
 def ratio_pct(part: int, whole: int) -> Fraction | None:
@@ -23,3 +34,170 @@ def display_pct(part: int, whole: int) -> str:
     """A share for people: "12.5%", or "–" when undefined."""
     pct = ratio_pct(part, whole)
     return "–" if pct is None else f"{round_half_up(pct)}%"
+
+
+def exact(threshold: float) -> Fraction:
+    """A threshold as typed (70, 66.7) as an exact value, not the float's binary expansion."""
+    return Fraction(Decimal(str(threshold)))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    majority: float = 50
+    supermajority: float = 70
+    strike_ready: float = 80
+    coworkers_per_organizer: float = 10
+
+    def as_json(self) -> dict[str, float | int | None]:
+        return {
+            "majority": json_number(self.majority),
+            "supermajority": json_number(self.supermajority),
+            "strike_ready": json_number(self.strike_ready),
+            "coworkers_per_organizer": json_number(self.coworkers_per_organizer),
+        }
+
+
+def check_thresholds(thresholds: Thresholds) -> dict[str, str]:
+    """Field → problem; empty when the thresholds make sense together."""
+    problems: dict[str, str] = {}
+    for name in ("majority", "supermajority", "strike_ready"):
+        value = getattr(thresholds, name)
+        if not 0 <= value <= 100:
+            problems[name] = "must be between 0 and 100"
+    if not problems.keys() & {"majority", "supermajority"} and not (
+        thresholds.majority < thresholds.supermajority
+    ):
+        problems["supermajority"] = "must be above the majority threshold"
+    if not problems.keys() & {"supermajority", "strike_ready"} and not (
+        thresholds.supermajority <= thresholds.strike_ready
+    ):
+        problems["strike_ready"] = "must be at least the supermajority threshold"
+    if not thresholds.coworkers_per_organizer >= 1:
+        problems["coworkers_per_organizer"] = "must be at least 1"
+    return problems
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """What SQL counted for one unit: the only input the math needs."""
+
+    levels: dict[int, int] = field(default_factory=dict)  # level → active coworkers
+    unassessed: int = 0
+    organizers: int = 0  # committee members in the unit
+    took_part: int | None = None  # in the latest structure test; None when there is none
+
+    @property
+    def headcount(self) -> int:
+        return self.unassessed + sum(self.levels.values())
+
+    @property
+    def assessed(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def supporters(self) -> int:
+        return sum(self.levels.get(level, 0) for level in SUPPORT_LEVELS)
+
+    def __add__(self, other: UnitCounts) -> UnitCounts:
+        took_part = None
+        if self.took_part is not None or other.took_part is not None:
+            took_part = (self.took_part or 0) + (other.took_part or 0)
+        return UnitCounts(
+            levels={lvl: self.levels.get(lvl, 0) + other.levels.get(lvl, 0) for lvl in LEVELS},
+            unassessed=self.unassessed + other.unassessed,
+            organizers=self.organizers + other.organizers,
+            took_part=took_part,
+        )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """A unit's readiness: exact values, and the status they give."""
+
+    counts: UnitCounts
+    assessed_pct: Fraction | None
+    support_pct: Fraction | None
+    support_of_assessed_pct: Fraction | None
+    coworkers_per_organizer: Fraction | None
+    participation_pct: Fraction | None
+    status: str
+
+
+def readiness(counts: UnitCounts, thresholds: Thresholds) -> Readiness:
+    headcount = counts.headcount
+    support = ratio_pct(counts.supporters, headcount)
+    per_organizer = (
+        Fraction(headcount, counts.organizers) if counts.organizers and headcount else None
+    )
+    participation = ratio_pct(counts.took_part, headcount) if counts.took_part is not None else None
+    return Readiness(
+        counts=counts,
+        assessed_pct=ratio_pct(counts.assessed, headcount),
+        support_pct=support,
+        support_of_assessed_pct=ratio_pct(counts.supporters, counts.assessed),
+        coworkers_per_organizer=per_organizer,
+        participation_pct=participation,
+        status=status(support, participation, per_organizer, thresholds),
+    )
+
+
+def status(
+    support: Fraction | None,
+    participation: Fraction | None,
+    coworkers_per_organizer: Fraction | None,
+    thresholds: Thresholds,
+) -> str:
+    """The domain's status rules, on exact values. Assessments alone never make a unit
+    strike-ready: its structure must have been tested (participation) and staffed (ratio)."""
+    if support is None:
+        return "building"
+    if (
+        support >= exact(thresholds.strike_ready)
+        and participation is not None
+        and participation >= exact(thresholds.strike_ready)
+        and coworkers_per_organizer is not None
+        and coworkers_per_organizer <= exact(thresholds.coworkers_per_organizer)
+    ):
+        return "strike-ready"
+    if support >= exact(thresholds.supermajority):
+        return "supermajority"
+    if support > exact(thresholds.majority):
+        return "majority"
+    return "building"
+
+
+def json_number(value: float | Fraction | Decimal | None) -> float | int | None:
+    """A number for JSON: integral values as integers (50, not 50.0)."""
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def rounded(value: Fraction | None) -> float | None:
+    """One decimal, half up, as a JSON number; None stays None (undefined)."""
+    return None if value is None else float(round_half_up(value))
+
+
+def as_json(
+    name: str, department: str | None, shift: str | None, unit: Readiness
+) -> dict[str, Any]:
+    """One unit in the shape scripts depend on (the issue's JSON contract)."""
+    counts = unit.counts
+    return {
+        "name": name,
+        "department": department,
+        "shift": shift,
+        "headcount": counts.headcount,
+        "levels": {
+            **{str(level): counts.levels.get(level, 0) for level in LEVELS},
+            "unassessed": counts.unassessed,
+        },
+        "assessed_pct": rounded(unit.assessed_pct),
+        "support_pct": rounded(unit.support_pct),
+        "support_of_assessed_pct": rounded(unit.support_of_assessed_pct),
+        "organizers": counts.organizers,
+        "coworkers_per_organizer": rounded(unit.coworkers_per_organizer),
+        "participation_pct": rounded(unit.participation_pct),
+        "status": unit.status,
+    }

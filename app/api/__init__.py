@@ -1,0 +1,1 @@
+"""The JSON API: the same services as the pages, described by OpenAPI."""

@@ -1,0 +1,503 @@
+"""Readiness counted in SQL: one grouped query per view, then the pure math in `math.py`.
+
+Every view (by department, by shift, by department × shift, the total) comes from the same
+grouped query at the finest grain — (department, shift, level, committee) — so the loops here
+run over a few hundred groups, never over coworkers. Today's view reads the denormalised
+`coworker.current_level` through the rollup index; a past date reads each coworker's latest
+assessment at or before that date from the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlmodel import Session, col
+
+from app.assessments.models import Assessment
+from app.campaigns.models import UNASSIGNED, Campaign, Department, Shift
+from app.errors import InvalidInput
+from app.people.models import Coworker
+from app.readiness.math import (
+    SUPPORT_LEVELS,
+    Readiness,
+    Thresholds,
+    UnitCounts,
+    as_json,
+    ratio_pct,
+    readiness,
+)
+from app.structure_tests.models import ParticipationResult, StructureTest, StructureTestResult
+
+TREND_WEEKS = 12
+NEVER = 10_000  # a bucket after every week of the trend
+
+
+class Grouping(StrEnum):
+    department = "department"
+    shift = "shift"
+    unit = "unit"
+
+
+def parse_grouping(value: str | None) -> Grouping:
+    try:
+        return Grouping(value or "department")
+    except ValueError:
+        raise InvalidInput(
+            f"by must be department, shift or unit, not {value!r}", field="by"
+        ) from None
+
+
+def parse_as_of(value: str | None, *, today: dt.date | None = None) -> dt.date | None:
+    """A past or present date as YYYY-MM-DD; None (today) when empty."""
+    if not value:
+        return None
+    try:
+        as_of = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"as_of must be a date like 2026-11-27, not {value!r}", field="as_of"
+        ) from None
+    if as_of > (today or dt.datetime.now(dt.UTC).date()):
+        raise InvalidInput(f"as_of {value} is in the future", field="as_of")
+    return as_of
+
+
+def thresholds_of(campaign: Campaign) -> Thresholds:
+    return Thresholds(
+        majority=campaign.majority_threshold,
+        supermajority=campaign.supermajority_threshold,
+        strike_ready=campaign.strike_ready_threshold,
+        coworkers_per_organizer=campaign.coworkers_per_organizer,
+    )
+
+
+def cutoff(as_of: dt.date) -> dt.datetime:
+    """The first instant after the as-of date (UTC): history up to here counts."""
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+
+
+def active_on(as_of: dt.date) -> Any:
+    """Coworkers working there on that date: already on the roster, not yet departed."""
+    return and_(
+        col(Coworker.created_at) < cutoff(as_of),
+        or_(col(Coworker.departed_on).is_(None), col(Coworker.departed_on) > as_of),
+    )
+
+
+Cell = tuple[int, int]  # (department_id, shift_id)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Counts per department × shift cell, with the names to show and what they were as of."""
+
+    campaign: Campaign
+    as_of: dt.date
+    cells: dict[Cell, UnitCounts]
+    departments: dict[int, str]
+    shifts: dict[int, str]
+    latest_test: StructureTest | None
+
+
+def level_rows(*, session: Session, campaign_id: int, as_of: dt.date | None) -> list[Any]:
+    """The one grouped query: (department, shift, level, committee) → active coworkers."""
+    if as_of is None:
+        statement = select(
+            col(Coworker.department_id),
+            col(Coworker.shift_id),
+            col(Coworker.current_level),
+            col(Coworker.is_committee),
+            func.count(),
+        ).where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
+    else:
+        latest = (
+            select(
+                col(Assessment.coworker_id).label("coworker_id"),
+                col(Assessment.level).label("level"),
+                func.row_number()
+                .over(
+                    partition_by=col(Assessment.coworker_id),
+                    order_by=(col(Assessment.created_at).desc(), col(Assessment.id).desc()),
+                )
+                .label("rank"),
+            )
+            .where(
+                col(Assessment.campaign_id) == campaign_id,
+                col(Assessment.created_at) < cutoff(as_of),
+            )
+            .subquery()
+        )
+        statement = (
+            select(
+                col(Coworker.department_id),
+                col(Coworker.shift_id),
+                latest.c.level,
+                col(Coworker.is_committee),
+                func.count(),
+            )
+            .outerjoin(latest, and_(latest.c.coworker_id == col(Coworker.id), latest.c.rank == 1))
+            .where(col(Coworker.campaign_id) == campaign_id, active_on(as_of))
+        )
+    statement = statement.group_by(*statement.selected_columns[:4])
+    return list(session.execute(statement))
+
+
+def latest_test(*, session: Session, campaign_id: int, as_of: dt.date) -> StructureTest | None:
+    """The campaign's latest structure test held on or before the date."""
+    return session.scalar(
+        select(StructureTest)
+        .where(col(StructureTest.campaign_id) == campaign_id, col(StructureTest.held_on) <= as_of)
+        .order_by(col(StructureTest.held_on).desc(), col(StructureTest.id).desc())
+        .limit(1)
+    )
+
+
+def participation_rows(
+    *, session: Session, campaign_id: int, test_id: int, as_of: dt.date | None
+) -> list[Any]:
+    """(department, shift) → active coworkers who took part in the test."""
+    statement = (
+        select(col(Coworker.department_id), col(Coworker.shift_id), func.count())
+        .join(StructureTestResult, col(StructureTestResult.coworker_id) == col(Coworker.id))
+        .where(
+            col(StructureTestResult.test_id) == test_id,
+            col(StructureTestResult.result) == ParticipationResult.took_part.value,
+            col(Coworker.campaign_id) == campaign_id,
+            col(Coworker.active) if as_of is None else active_on(as_of),
+        )
+        .group_by(col(Coworker.department_id), col(Coworker.shift_id))
+    )
+    return list(session.execute(statement))
+
+
+def rollup(*, session: Session, campaign: Campaign, as_of: dt.date | None = None) -> Rollup:
+    """Every department × shift cell's counts, today or as of a past date."""
+    assert campaign.id is not None
+    today = dt.datetime.now(dt.UTC).date()
+    historical = as_of if as_of is not None and as_of < today else None
+    levels: dict[Cell, dict[int, int]] = defaultdict(dict)
+    unassessed: dict[Cell, int] = defaultdict(int)
+    organizers: dict[Cell, int] = defaultdict(int)
+    for department_id, shift_id, level, is_committee, count in level_rows(
+        session=session, campaign_id=campaign.id, as_of=historical
+    ):
+        cell = (department_id, shift_id)
+        if level is None:
+            unassessed[cell] += count
+        else:
+            levels[cell][level] = levels[cell].get(level, 0) + count
+        if is_committee:
+            organizers[cell] += count
+    test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
+    took_part: dict[Cell, int] = {}
+    if test is not None:
+        assert test.id is not None
+        took_part = {
+            (department_id, shift_id): count
+            for department_id, shift_id, count in participation_rows(
+                session=session, campaign_id=campaign.id, test_id=test.id, as_of=historical
+            )
+        }
+    cells = {
+        cell: UnitCounts(
+            levels=levels.get(cell, {}),
+            unassessed=unassessed.get(cell, 0),
+            organizers=organizers.get(cell, 0),
+            took_part=None if test is None else took_part.get(cell, 0),
+        )
+        for cell in set(levels) | set(unassessed)
+    }
+    departments = dict(
+        session.execute(
+            select(col(Department.id), col(Department.name)).where(
+                col(Department.campaign_id) == campaign.id
+            )
+        ).all()
+    )
+    shifts = dict(
+        session.execute(
+            select(col(Shift.id), col(Shift.name)).where(col(Shift.campaign_id) == campaign.id)
+        ).all()
+    )
+    return Rollup(
+        campaign=campaign,
+        as_of=as_of or today,
+        cells=cells,
+        departments=departments,
+        shifts=shifts,
+        latest_test=test,
+    )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of a readiness view."""
+
+    name: str
+    department: str | None
+    shift: str | None
+    department_id: int | None
+    shift_id: int | None
+    readiness: Readiness
+
+    def as_json(self) -> dict[str, Any]:
+        return as_json(self.name, self.department, self.shift, self.readiness)
+
+
+def units(result: Rollup, by: Grouping) -> list[Unit]:
+    """The rollup's cells summed into the units of one view, sorted by name."""
+    thresholds = thresholds_of(result.campaign)
+    grouped: dict[tuple[int | None, int | None], UnitCounts] = {}
+    for (department_id, shift_id), counts in result.cells.items():
+        key = (
+            department_id if by != Grouping.shift else None,
+            shift_id if by != Grouping.department else None,
+        )
+        grouped[key] = grouped[key] + counts if key in grouped else counts
+    rows = []
+    for (unit_department, unit_shift), counts in grouped.items():
+        department = result.departments.get(unit_department) if unit_department else None
+        shift = result.shifts.get(unit_shift) if unit_shift else None
+        name = " / ".join(part for part in (department, shift) if part is not None)
+        rows.append(
+            Unit(
+                name=name or UNASSIGNED,
+                department=department,
+                shift=shift,
+                department_id=unit_department,
+                shift_id=unit_shift,
+                readiness=readiness(counts, thresholds),
+            )
+        )
+    return sorted(rows, key=lambda unit: (unit.name.casefold(), unit.name))
+
+
+def total(result: Rollup) -> Unit:
+    counts = UnitCounts(took_part=None if result.latest_test is None else 0)
+    for cell in result.cells.values():
+        counts = counts + cell
+    return Unit(
+        name="All",
+        department=None,
+        shift=None,
+        department_id=None,
+        shift_id=None,
+        readiness=readiness(counts, thresholds_of(result.campaign)),
+    )
+
+
+def report(
+    *, session: Session, campaign: Campaign, by: Grouping, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """The readiness report in the exact shape of the CLI's --json and the API."""
+    result = rollup(session=session, campaign=campaign, as_of=as_of)
+    return {
+        "campaign": campaign.slug,
+        "by": by.value,
+        "as_of": result.as_of.isoformat(),
+        "thresholds": thresholds_of(campaign).as_json(),
+        "units": [unit.as_json() for unit in units(result, by)],
+        "total": total(result).as_json(),
+    }
+
+
+# -- the trend ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    as_of: dt.date
+    supporters: int
+    headcount: int
+
+    @property
+    def support_pct(self) -> Fraction | None:
+        return ratio_pct(self.supporters, self.headcount)
+
+
+def _bucket(value: Any, bounds: list[Any]) -> Any:
+    """SQL: the first week whose cutoff is after `value`; NEVER if none is, or if it is NULL
+    (no next assessment, not departed)."""
+    return case(
+        *((value < bound, index) for index, bound in enumerate(bounds)),
+        else_=NEVER,
+    )
+
+
+def trend(
+    *,
+    session: Session,
+    campaign: Campaign,
+    as_of: dt.date | None = None,
+    department_id: int | None = None,
+    shift_id: int | None = None,
+    weeks: int = TREND_WEEKS,
+) -> list[TrendPoint]:
+    """Weekly support over the last `weeks` weeks, exactly as readiness as of each week's date.
+
+    Each assessment is an interval: it holds from its time until the coworker's next
+    assessment; a coworker counts from joining the roster until departing. SQL puts the start
+    and end of every interval into week buckets and counts them (two grouped queries, one pass
+    over the history each); a running sum over the weeks then gives each week's numbers.
+    """
+    assert campaign.id is not None
+    end = as_of or dt.datetime.now(dt.UTC).date()
+    dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
+    cutoffs = [cutoff(day) for day in dates]
+    unit_filter = [col(Coworker.campaign_id) == campaign.id]
+    if department_id is not None:
+        unit_filter.append(col(Coworker.department_id) == department_id)
+    if shift_id is not None:
+        unit_filter.append(col(Coworker.shift_id) == shift_id)
+
+    # Headcount: a coworker counts from the week their roster entry exists until they depart.
+    joined = _bucket(col(Coworker.created_at), cutoffs)
+    left = _bucket(col(Coworker.departed_on), dates_after(dates))
+    headcount_rows = session.execute(
+        select(joined.label("start"), left.label("stop"), func.count())
+        .where(*unit_filter)
+        .group_by("start", "stop")
+    ).all()
+
+    # Supporters: each assessment at level 1 or 2 holds until the next one.
+    events = (
+        select(
+            col(Assessment.coworker_id).label("coworker_id"),
+            col(Assessment.level).label("level"),
+            col(Assessment.created_at).label("at"),
+            func.lead(col(Assessment.created_at))
+            .over(
+                partition_by=col(Assessment.coworker_id),
+                order_by=(col(Assessment.created_at), col(Assessment.id)),
+            )
+            .label("next_at"),
+        )
+        .where(col(Assessment.campaign_id) == campaign.id)
+        .subquery()
+    )
+    support_rows = session.execute(
+        select(
+            _bucket(events.c.at, cutoffs).label("start"),
+            _bucket(events.c.next_at, cutoffs).label("stop"),
+            joined.label("joined"),
+            left.label("left"),
+            func.count(),
+        )
+        .join(Coworker, col(Coworker.id) == events.c.coworker_id)
+        .where(events.c.level.in_(SUPPORT_LEVELS), *unit_filter)
+        .group_by("start", "stop", "joined", "left")
+    ).all()
+
+    headcount = _running(weeks, [(start, stop, count) for start, stop, count in headcount_rows])
+    supporters = _running(
+        weeks,
+        [
+            (max(start, joined_at), min(stop, left_at), count)
+            for start, stop, joined_at, left_at, count in support_rows
+        ],
+    )
+    return [
+        TrendPoint(as_of=day, supporters=supporters[index], headcount=headcount[index])
+        for index, day in enumerate(dates)
+    ]
+
+
+def dates_after(dates: list[dt.date]) -> list[dt.date]:
+    """A departure on day D means gone as of D: compared as `departed_on < D + 1`."""
+    return [day + dt.timedelta(days=1) for day in dates]
+
+
+def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
+    """How many intervals [start, stop) cover each week: a difference array, then a running sum
+    (a loop over weeks and over the grouped rows, never over coworkers or events)."""
+    delta = [0] * (weeks + 1)
+    for start, stop, count in intervals:
+        if start >= weeks or stop <= start:
+            continue
+        delta[start] += count
+        delta[min(stop, weeks)] -= count
+    running: list[int] = []
+    total_so_far = 0
+    for week in range(weeks):
+        total_so_far += delta[week]
+        running.append(total_so_far)
+    return running
+
+
+# -- what the committee's page shows -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WallChart:
+    """Departments down, shifts across: the classic wall chart, from the same rollup."""
+
+    departments: list[Unit]  # each department's total, by name
+    shifts: list[Unit]  # each shift's total, by name
+    cells: dict[Cell, Unit]
+
+    def cell(self, department_id: int | None, shift_id: int | None) -> Unit | None:
+        if department_id is None or shift_id is None:
+            return None
+        return self.cells.get((department_id, shift_id))
+
+
+def wall_chart(result: Rollup) -> WallChart:
+    cells = {
+        (unit.department_id, unit.shift_id): unit
+        for unit in units(result, Grouping.unit)
+        if unit.department_id is not None and unit.shift_id is not None
+    }
+    return WallChart(
+        departments=units(result, Grouping.department),
+        shifts=units(result, Grouping.shift),
+        cells=cells,
+    )
+
+
+@dataclass(frozen=True)
+class Weakest:
+    lowest_support: list[Unit]
+    worst_ratio: list[Unit]
+    lowest_assessed: list[Unit]
+
+
+def weakest(candidates: list[Unit], count: int = 5) -> Weakest:
+    """Where the committee should look first. A unit with no organizer has the worst ratio."""
+    staffed = [unit for unit in candidates if unit.readiness.counts.headcount > 0]
+    no_organizer = Fraction(10**9)
+
+    def support(unit: Unit) -> Fraction:
+        return unit.readiness.support_pct or Fraction(0)
+
+    def ratio(unit: Unit) -> Fraction:
+        return unit.readiness.coworkers_per_organizer or no_organizer
+
+    def assessed(unit: Unit) -> Fraction:
+        return unit.readiness.assessed_pct or Fraction(0)
+
+    return Weakest(
+        lowest_support=sorted(staffed, key=lambda u: (support(u), -u.readiness.counts.headcount))[
+            :count
+        ],
+        worst_ratio=sorted(staffed, key=lambda u: (-ratio(u), -u.readiness.counts.headcount))[
+            :count
+        ],
+        lowest_assessed=sorted(staffed, key=lambda u: (assessed(u), -u.readiness.counts.headcount))[
+            :count
+        ],
+    )
+
+
+def update_thresholds(*, session: Session, campaign: Campaign, thresholds: Thresholds) -> None:
+    """Store checked thresholds (see `math.check_thresholds`) on the campaign."""
+    campaign.majority_threshold = thresholds.majority
+    campaign.supermajority_threshold = thresholds.supermajority
+    campaign.strike_ready_threshold = thresholds.strike_ready
+    campaign.coworkers_per_organizer = thresholds.coworkers_per_organizer
+    session.add(campaign)
