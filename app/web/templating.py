@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from app.i18n import translations
 from app.paths import TEMPLATES_DIR
+from app.readiness.math import round_half_up
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -19,6 +20,11 @@ environment = Environment(
     undefined=StrictUndefined,
 )
 environment.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+# An exact value (a Fraction, or None when undefined) for people, one decimal half up: "12.5%"
+# ("12.5" with `pct("")`, for ratios), or "–".
+environment.filters["pct"] = lambda value, unit="%": (
+    "–" if value is None else f"{round_half_up(value)}{unit}"
+)
 templates = Jinja2Blocks(env=environment)
 
 

@@ -54,6 +54,17 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", f"{W}/departed"): (SEE_OTHER, FORBIDDEN, SEE_OTHER, SEE_OTHER, NOT_FOUND, FORBIDDEN),
     ("GET", f"{W}/delete"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
     ("POST", f"{W}/delete"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, SEE_OTHER, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/readiness"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/thresholds"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{C}/thresholds"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, INVALID, NOT_FOUND, FORBIDDEN),
+    ("GET", "/api/v1/campaigns/{slug}/readiness"): (
+        401,
+        FORBIDDEN,
+        OK,
+        OK,
+        NOT_FOUND,
+        FORBIDDEN,
+    ),  # the API answers 401, not a redirect to the login page
     ("GET", f"{C}/roster"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
     ("POST", f"{C}/roster/import"): (
         SEE_OTHER,
