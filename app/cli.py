@@ -39,6 +39,10 @@ roster_app = typer.Typer(help="Import and export the roster as CSV.", no_args_is
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(user_app, name="user")
 app.add_typer(roster_app, name="roster")
+structure_test_app = typer.Typer(
+    help="Structure tests: create, list, record results, export the lists.", no_args_is_help=True
+)
+app.add_typer(structure_test_app, name="structure-test")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -380,6 +384,227 @@ def readiness_table(report: dict[str, Any]) -> str:
     )
     divider = "  ".join("-" * width for width in widths)
     return "\n".join([title, line(header), divider, *map(line, rows[:-1]), divider, line(rows[-1])])
+
+
+@app.command("audit")
+@clear_errors
+def audit_log(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='Print one JSON array of {"at", "actor", "action", "details"}, newest first.',
+        ),
+    ] = False,
+) -> None:
+    """The campaign's audit events, newest first: a table, or JSON with --json.
+
+    Only the campaign's own events: logins and user changes belong to no campaign."""
+    import json
+
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        assert campaign.id is not None
+        events = audit.events(session=session, campaign_id=campaign.id, limit=None)
+        entries = [audit.as_json(event) for event in events]
+    if as_json:
+        typer.echo(json.dumps(entries, ensure_ascii=False))
+        return
+    typer.echo(audit_table(entries))
+
+
+def audit_table(entries: list[dict[str, Any]]) -> str:
+    """Events as an aligned text table, one event a line, newest first."""
+
+    def printable(text: str) -> str:
+        # One event, one line: control characters (newlines, terminal escapes) are shown escaped.
+        return "".join(
+            ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+        )
+
+    header = ("at", "actor", "action", "details")
+    rows = [
+        (
+            entry["at"],
+            printable(entry["actor"]),
+            printable(entry["action"]),
+            printable(audit.details_text(entry["details"])),
+        )
+        for entry in entries
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
+        return "  ".join([*cells, row[-1]]).rstrip()
+
+    divider = "  ".join("-" * width for width in [*widths, len(header[-1])])
+    return "\n".join([line(header), divider, *map(line, rows)])
+
+
+def _cli_access(campaign: Any) -> Any:
+    """Commands run with the operator's full rights: an admin's view of the campaign."""
+    from app.campaigns.models import Role
+    from app.campaigns.service import CampaignAccess
+
+    return CampaignAccess(campaign=campaign, role=Role.admin)
+
+
+@structure_test_app.command("create")
+@clear_errors
+def structure_test_create(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    name: Annotated[str, typer.Argument(help='The test\'s name, e.g. "Majority petition".')],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="petition, survey, sticker-day, public-letter, march-on-boss, strike-pledge, "
+            "strike-vote or other."
+        ),
+    ],
+    date: Annotated[str, typer.Option(help="When it is held, YYYY-MM-DD.")],
+    goal: Annotated[
+        str | None, typer.Option(help="Goal in percent (default: the supermajority threshold).")
+    ] = None,
+) -> None:
+    """Create a structure test; prints only its slug (the TEST of the other commands)."""
+    from app.structure_tests import service as tests
+
+    held_on = tests.parse_date(date, "--date")
+    kind = tests.parse_kind(kind)
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        test = tests.create(
+            session=session, campaign=campaign, name=name, kind=kind, held_on=held_on,
+            goal_pct=tests.parse_goal(goal, campaign),
+        )  # fmt: skip
+        audit.record(
+            session=session, actor=cli_actor(), action="structure_test.create",
+            campaign_id=campaign.id, test=test.slug,
+        )  # fmt: skip
+    typer.echo(test.slug)
+
+
+@structure_test_app.command("list")
+@clear_errors
+def structure_test_list(slug: Annotated[str, typer.Argument(help="The campaign's slug.")]) -> None:
+    """The campaign's ladder of tests, by date, with participation."""
+    from app.readiness.math import round_half_up
+    from app.structure_tests import service as tests
+
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        rungs = tests.ladder(session=session, access=_cli_access(campaign), user_id=0)
+    for rung in rungs:
+        pct = rung.participation_pct
+        shown = "–" if pct is None else f"{round_half_up(pct)}%"
+        typer.echo(
+            f"{rung.test.held_on}  {rung.test.slug}  {rung.test.kind}  {rung.test.name}  "
+            f"took part {rung.took_part}/{rung.headcount} ({shown}, goal {rung.test.goal_pct:g}%)"
+        )
+
+
+@structure_test_app.command("record")
+@clear_errors
+def structure_test_record(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    test: Annotated[str, typer.Argument(help="The test's slug.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV: employee id (or name and department), result.")
+    ],
+) -> None:
+    """Record results from paper: all rows or none."""
+    from app.people.roster import MAX_ERRORS_SHOWN, RosterError
+    from app.structure_tests import service as tests
+
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        assert campaign.id is not None
+        structure_test = tests.get(session=session, campaign_id=campaign.id, slug=test)
+        try:
+            count = tests.import_results(
+                session=session, campaign_id=campaign.id, test=structure_test, data=data,
+                actor_id=None,
+            )  # fmt: skip
+        except RosterError as error:
+            for problem in error.problems[:MAX_ERRORS_SHOWN]:
+                typer.echo(f"rankfile: error: {file.name}: {problem}", err=True)
+            typer.echo("rankfile: nothing was recorded", err=True)
+            raise typer.Exit(code=1) from None
+        audit.record(
+            session=session, actor=cli_actor(), action="structure_test.record",
+            campaign_id=campaign.id, test=structure_test.slug, rows=count,
+        )  # fmt: skip
+    typer.echo(f"Recorded {count} results for {structure_test.slug}.")
+
+
+@structure_test_app.command("export")
+@clear_errors
+def structure_test_export(
+    slug: Annotated[str, typer.Argument(help="The campaign's slug.")],
+    test: Annotated[str, typer.Argument(help="The test's slug.")],
+    format: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    only: Annotated[
+        str | None, typer.Option("--only", help="not-reached: only those not reached yet.")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="department or organizer.")] = "department",
+    no_contacts: Annotated[
+        bool, typer.Option("--no-contacts", help="Leave out phone and email.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (default: standard output).")
+    ] = None,
+) -> None:
+    """Export a test's list (who has not been reached yet, or everyone with their result)."""
+    from app.exports import xlsx_bytes
+    from app.people.roster import csv_lines, neutralise
+    from app.structure_tests import service as tests
+
+    if format not in ("csv", "xlsx"):
+        raise InvalidInput(f"--format must be csv or xlsx, not {format!r}")
+    if only not in (None, "not-reached"):
+        raise InvalidInput(f"--only takes not-reached, not {only!r}")
+    if by not in ("department", "organizer"):
+        raise InvalidInput(f"--by must be department or organizer, not {by!r}")
+    contacts = not no_contacts
+    with transaction() as session:
+        campaign = campaigns.get_by_slug(session=session, slug=slug)
+        assert campaign.id is not None
+        structure_test = tests.get(session=session, campaign_id=campaign.id, slug=test)
+        rows = [
+            tests.list_cells(row, contacts)
+            for row in tests.list_rows(
+                session=session, campaign_id=campaign.id, test=structure_test,
+                only_not_reached=only is not None, by=by,
+            )
+        ]  # fmt: skip
+        audit.record(
+            session=session, actor=cli_actor(), action="export", campaign_id=campaign.id,
+            test=structure_test.slug, format=format, only=only or "all", by=by,
+            contacts=contacts, rows=len(rows),
+        )  # fmt: skip
+        header = tests.list_header(contacts)
+        if format == "xlsx":
+            data = xlsx_bytes(structure_test.name, header, rows)
+        else:
+            data = "".join(
+                csv_lines([header, *([neutralise(cell) for cell in row] for row in rows)])
+            ).encode("utf-8")
+        if out is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            try:
+                out.write_bytes(data)
+            except OSError as error:
+                raise InvalidInput(f"cannot write {out}: {error.strerror}") from None
+    if out is not None:
+        typer.echo(f"Exported {len(rows)} rows to {out}.", err=True)
 
 
 def main() -> None:

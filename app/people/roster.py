@@ -127,7 +127,7 @@ class RosterError(InvalidInput):
         self.problems = problems
 
 
-def _decode(data: bytes) -> str:
+def decode_csv(data: bytes) -> str:
     if not data.strip():
         raise RosterError(["the file is empty"])
     try:
@@ -169,7 +169,7 @@ def _flag(value: str) -> bool | None:
 
 def parse(data: bytes, *, member_ids: dict[str, int]) -> ParsedRoster:
     """Parse and check a whole CSV roster; RosterError lists every problem found."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(decode_csv(data), newline=""), strict=True)
     try:
         headers = next(reader)
     except (StopIteration, csv.Error) as error:
