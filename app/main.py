@@ -14,9 +14,10 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app.accounts.views import router as accounts_router
 from app.api.views import router as api_router
+from app.audit.views import router as audit_router
 from app.campaigns.views import router as campaigns_router
 from app.db import get_engine
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.i18n import gettext_noop as N_
 from app.paths import STATIC_DIR
@@ -24,6 +25,7 @@ from app.people.views import router as people_router
 from app.readiness.math import display_pct
 from app.readiness.views import router as readiness_router
 from app.settings import Settings, get_settings
+from app.structure_tests.views import router as structure_tests_router
 from app.web.deps import Forbidden, LoginRequired
 from app.web.security import SecurityMiddleware
 from app.web.templating import is_htmx, render, templates
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(campaigns_router)
     app.include_router(people_router)
     app.include_router(readiness_router)
+    app.include_router(structure_tests_router)
+    app.include_router(audit_router)
     app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -75,10 +79,11 @@ def error_response(request: Request, status_code: int, detail: Any = None) -> Re
     title, message = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": detail or _(title)}, status_code=status_code)
+    shown = detail if isinstance(detail, str) and status_code == 422 else _(message)
     return render(
         request,
         "errors/error.html",
-        {"title": _(title), "message": _(message)},
+        {"title": _(title), "message": shown},
         status_code=status_code,
     )
 
@@ -93,6 +98,11 @@ def install_error_handlers(app: FastAPI) -> None:
             # A redirect would be followed by fetch and swapped into the page; tell htmx instead.
             return Response(status_code=200, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(InvalidInput)
+    def invalid_input(request: Request, exc: InvalidInput) -> Response:
+        # Input a person can fix: the message names what is wrong.
+        return error_response(request, 422, detail=exc.message)
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, _exc: NotFound) -> Response:

@@ -324,6 +324,57 @@ def record(
     return len(reachable)
 
 
+def _checklist_scope(
+    access: CampaignAccess,
+    user_id: int,
+    department_id: int | None,
+    shift_id: int | None,
+    q: str,
+) -> list[Any]:
+    conditions = [in_scope(access, user_id), col(Coworker.active)]
+    if department_id is not None:
+        conditions.append(col(Coworker.department_id) == department_id)
+    if shift_id is not None:
+        conditions.append(col(Coworker.shift_id) == shift_id)
+    if q:
+        conditions.append(col(Coworker.name).icontains(q, autoescape=True))
+    return conditions
+
+
+def _with_result(statement: Any, test: StructureTest) -> Any:
+    return statement.outerjoin(
+        StructureTestResult,
+        and_(
+            col(StructureTestResult.coworker_id) == col(Coworker.id),
+            col(StructureTestResult.test_id) == test.id,
+        ),
+    )
+
+
+def checklist_counts(
+    *,
+    session: Session,
+    access: CampaignAccess,
+    user_id: int,
+    test: StructureTest,
+    department_id: int | None = None,
+    shift_id: int | None = None,
+    q: str = "",
+) -> dict[str, int]:
+    """How many of the checklist's coworkers took part, declined, or were not reached."""
+    counts = dict.fromkeys(RESULTS, 0)
+    rows = session.execute(
+        _with_result(
+            select(col(StructureTestResult.result), func.count()).select_from(Coworker), test
+        )
+        .where(*_checklist_scope(access, user_id, department_id, shift_id, q))
+        .group_by(col(StructureTestResult.result))
+    )
+    for result, count in rows:
+        counts[result or NOT_REACHED] += count
+    return counts
+
+
 @dataclass(frozen=True)
 class ChecklistRow:
     id: int
@@ -342,36 +393,26 @@ def checklist(
     department_id: int | None = None,
     shift_id: int | None = None,
     q: str = "",
-    limit: int = 200,
+    limit: int = 100,
 ) -> list[ChecklistRow]:
     """Active coworkers in the member's scope (and unit), with their result, by name."""
     statement = (
-        with_unit_names(
-            select(
-                col(Coworker.id),
-                col(Coworker.name),
-                col(Department.name),
-                col(Shift.name),
-                col(StructureTestResult.result),
-            )
-        )
-        .outerjoin(
-            StructureTestResult,
-            and_(
-                col(StructureTestResult.coworker_id) == col(Coworker.id),
-                col(StructureTestResult.test_id) == test.id,
+        _with_result(
+            with_unit_names(
+                select(
+                    col(Coworker.id),
+                    col(Coworker.name),
+                    col(Department.name),
+                    col(Shift.name),
+                    col(StructureTestResult.result),
+                )
             ),
+            test,
         )
-        .where(in_scope(access, user_id), col(Coworker.active))
+        .where(*_checklist_scope(access, user_id, department_id, shift_id, q))
         .order_by(col(Coworker.name), col(Coworker.id))
         .limit(limit)
     )
-    if department_id is not None:
-        statement = statement.where(col(Coworker.department_id) == department_id)
-    if shift_id is not None:
-        statement = statement.where(col(Coworker.shift_id) == shift_id)
-    if q:
-        statement = statement.where(col(Coworker.name).icontains(q, autoescape=True))
     return [
         ChecklistRow(
             id=row[0], name=row[1], department=row[2], shift=row[3], result=row[4] or NOT_REACHED

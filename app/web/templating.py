@@ -18,6 +18,9 @@ environment = Environment(
     autoescape=True,
     extensions=["jinja2.ext.i18n"],
     undefined=StrictUndefined,
+    # Block tags leave no blank lines behind: lists of hundreds of rows stay lean.
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
 environment.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
 # An exact value (a Fraction, or None when undefined) for people, one decimal half up: "12.5%"
@@ -51,4 +54,10 @@ def render(
         return templates.TemplateResponse(
             request, name, context, status_code=status_code, block_name=block
         )
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if request.method == "GET" and request.headers.get("HX-Boosted") == "true":
+        # A boosted form that was redirected (POST, then 303 to this GET) would otherwise leave
+        # the form's address in the location bar.
+        query = f"?{request.url.query}" if request.url.query else ""
+        response.headers["HX-Push-Url"] = f"{request.url.path}{query}"
+    return response

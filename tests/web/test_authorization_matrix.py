@@ -7,16 +7,21 @@ without someone deciding who may see it. "organizer" asks about a coworker assig
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
 from app.campaigns.models import Role
+from app.db import session_scope
+from app.structure_tests import service as structure_tests
 from tests.factories import Factory, log_in
 
 ACTORS = ("anonymous", "organizer", "committee", "admin", "outsider", "organizer-other")
 OK, SEE_OTHER, FORBIDDEN, NOT_FOUND, INVALID = 200, 303, 403, 404, 422
 C = "/campaigns/{slug}"
 W = f"{C}/coworkers/{{coworker_id}}"
+T = f"{C}/structure-tests/{{test_slug}}"
 
 # (method, path template) → the status for each actor, in the order of ACTORS. POSTs send a
 # form that is valid where the route needs nothing, and incomplete (422) where it needs data.
@@ -29,6 +34,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", f"{C}/"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
     ("GET", f"{C}/levels"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
     ("POST", f"{C}/levels"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, INVALID, NOT_FOUND, FORBIDDEN),
+    ("GET", f"{C}/audit"): (SEE_OTHER, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN),
     ("GET", f"{C}/coworkers"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
     ("POST", f"{C}/coworkers"): (SEE_OTHER, FORBIDDEN, INVALID, INVALID, NOT_FOUND, FORBIDDEN),
     ("GET", f"{C}/coworkers/new"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
@@ -65,6 +71,22 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
         NOT_FOUND,
         FORBIDDEN,
     ),  # the API answers 401, not a redirect to the login page
+    ("GET", f"{C}/structure-tests"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
+    ("POST", f"{C}/structure-tests"): (
+        SEE_OTHER,
+        FORBIDDEN,
+        INVALID,
+        INVALID,
+        NOT_FOUND,
+        FORBIDDEN,
+    ),
+    ("GET", T): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
+    ("GET", f"{T}/record"): (SEE_OTHER, OK, OK, OK, NOT_FOUND, OK),
+    # No coworker chosen: refused as incomplete, for anyone who may record at all.
+    ("POST", f"{T}/results"): (SEE_OTHER, INVALID, INVALID, INVALID, NOT_FOUND, INVALID),
+    ("POST", f"{T}/import"): (SEE_OTHER, FORBIDDEN, INVALID, INVALID, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{T}/export"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
+    ("POST", f"{T}/sheet"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
     ("GET", f"{C}/roster"): (SEE_OTHER, FORBIDDEN, OK, OK, NOT_FOUND, FORBIDDEN),
     ("POST", f"{C}/roster/import"): (
         SEE_OTHER,
@@ -114,7 +136,12 @@ def test_authorization(
     elif actor != "anonymous":
         log_in(client, factory.member(campaign, Role(actor)))
     coworker = unassigned if actor == "organizer-other" else assigned
-    url = path.format(slug=campaign.slug, coworker_id=coworker.id)
+    with session_scope(factory.engine) as session:
+        test = structure_tests.create(
+            session=session, campaign=campaign, name="Petition", kind="petition",
+            held_on=dt.date(2026, 11, 1),
+        )  # fmt: skip
+    url = path.format(slug=campaign.slug, coworker_id=coworker.id, test_slug=test.slug)
     data = {"email": "someone@example.org", "password": "wrong password!"}
     response = client.request(
         method, url, data=data if method == "POST" else None, follow_redirects=False
