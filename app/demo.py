@@ -80,7 +80,7 @@ LAST_NAMES = (
     "Wilson", "Tanaka", "Martinez", "Haddad", "Taylor", "Rossi", "Anderson", "Mwangi",
 )  # fmt: skip
 # Unassessed, then levels 1-5: most coworkers are supporters or undecided.
-LEVEL_WEIGHTS = (0.22, 0.07, 0.26, 0.22, 0.14, 0.09)
+LEVEL_WEIGHTS = (0.15, 0.10, 0.34, 0.18, 0.13, 0.10)
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,8 @@ def seed(*, session: Session, coworkers: int = 120, actor: str) -> DemoSeed:
                 "email": "",
                 "notes": "",
                 "active": True,
-                "is_committee": level == 1 and rng.random() < 0.6,
+                "is_committee": (level == 1 and rng.random() < 0.7)
+                or (level == 2 and rng.random() < 0.08),
                 "is_organic_leader": level in (2, 3) and rng.random() < 0.06,
                 "organizer_id": organizer_ids[index // block] if rng.random() < 0.85 else None,
                 "current_level": level,

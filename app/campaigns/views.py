@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.campaigns import service as campaigns
 from app.campaigns.models import Role
 from app.campaigns.service import CampaignAccess
-from app.readiness.counts import campaign_level_counts
+from app.readiness import service as readiness
 from app.web.deps import Campaign, CurrentUser, DbSession, require_role
 from app.web.forms import FormData
 from app.web.pages import campaign_page
@@ -31,6 +31,10 @@ def index(request: Request, user: CurrentUser, session: DbSession) -> Response:
 
 @router.get("/campaigns/{slug}/")
 def home(request: Request, access: Campaign, session: DbSession) -> Response:
+    """Every member's headline: the whole campaign's numbers (never a unit's, which in a small
+    unit could name a person)."""
+    result = readiness.rollup(session=session, campaign=access.campaign)
+    total = readiness.total(result)
     return render(
         request,
         "campaigns/home.html",
@@ -38,7 +42,9 @@ def home(request: Request, access: Campaign, session: DbSession) -> Response:
             session,
             access,
             nav_current="home",
-            counts=campaign_level_counts(session=session, campaign_id=access.campaign_id),
+            total=total,
+            counts=total.readiness.counts,
+            latest_test=result.latest_test,
         ),
     )
 

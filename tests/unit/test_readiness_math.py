@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.readiness.counts import level_counts_from_rows
 from app.readiness.math import display_pct, ratio_pct, round_half_up
 
 
@@ -52,11 +51,3 @@ def test_shares_stay_between_0_and_100(whole: int, data: st.DataObject) -> None:
     assert pct is not None
     assert 0 <= pct <= 100
     assert Decimal(0) <= round_half_up(pct) <= Decimal(100)
-
-
-@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 5)), st.integers(0, 1000))))
-def test_level_counts_add_up_to_the_headcount(rows: list[tuple[int | None, int]]) -> None:
-    counts = level_counts_from_rows(rows)
-    assert set(counts.by_level) == {1, 2, 3, 4, 5}
-    assert counts.headcount == sum(count for _level, count in rows)
-    assert counts.assessed + counts.unassessed == counts.headcount

@@ -41,6 +41,11 @@ def test_the_home_shows_headcount_and_every_level(client: TestClient, factory: F
     # Colour is never the only signal: each row names its level in words and number.
     first = soup.select_one('#level-counts tr[data-level="1"] th').get_text(" ", strip=True)
     assert first.startswith("1 Leader")
+    # The campaign-wide headline every member sees: support over everyone, not the assessed.
+    assert soup.select_one("#support strong").get_text() == "60.0%"
+    assert soup.select_one("#assessed strong").get_text() == "80.0%"
+    assert soup.select_one("#status").get_text(strip=True) == "majority"
+    assert "none yet" in soup.select_one("#participation").get_text()
 
 
 def test_an_empty_campaign_shows_zeros_not_errors(client: TestClient, factory: Factory) -> None:
