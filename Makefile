@@ -66,6 +66,7 @@ messages: install-dev
 
 bench: install-dev assets
 	$(BIN)/python bench/coworkers.py
+	$(BIN)/python bench/readiness.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
