@@ -151,6 +151,17 @@ def migration_engine(url: str) -> Engine:
     return engine
 
 
+def text_contains(session: Any, column: Any, text: str) -> Any:
+    """Case-insensitive substring match, with % and _ taken literally.
+
+    SQLite's LIKE already ignores ASCII case (and its lower() knows no other), so the portable
+    `lower(x) LIKE lower(y)` would only make a search over 100,000 names slower there.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return column.contains(text, autoescape=True)
+    return column.icontains(text, autoescape=True)
+
+
 def dispose_engines() -> None:
     for engine in _engines.values():
         engine.dispose()

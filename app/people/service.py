@@ -20,7 +20,7 @@ from app.audit import service as audit
 from app.campaigns import service as campaigns
 from app.campaigns.models import Department, Membership, Role, Shift
 from app.campaigns.service import CampaignAccess
-from app.db import utcnow
+from app.db import text_contains, utcnow
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
 from app.people.models import Coworker
@@ -152,7 +152,11 @@ def in_scope(access: CampaignAccess, user_id: int) -> ColumnElement[bool]:
 
 
 def _filtered(
-    statement: Any, access: CampaignAccess, user_id: int, filters: CoworkerFilters
+    session: Session,
+    statement: Any,
+    access: CampaignAccess,
+    user_id: int,
+    filters: CoworkerFilters,
 ) -> Any:
     """The statement narrowed to this member's scope and the filters (typed Any: SQLAlchemy's
     variadic Select types do not survive a chain of `.where`)."""
@@ -170,12 +174,12 @@ def _filtered(
     if filters.q:
         matching_departments = select(col(Department.id)).where(
             col(Department.campaign_id) == access.campaign_id,
-            col(Department.name).icontains(filters.q, autoescape=True),
+            text_contains(session, col(Department.name), filters.q),
         )
         statement = statement.where(
             or_(
-                col(Coworker.name).icontains(filters.q, autoescape=True),
-                col(Coworker.job_title).icontains(filters.q, autoescape=True),
+                text_contains(session, col(Coworker.name), filters.q),
+                text_contains(session, col(Coworker.job_title), filters.q),
                 col(Coworker.department_id).in_(matching_departments),
             )
         )
@@ -203,7 +207,7 @@ def list_coworkers(
             col(organizer.email),
         ).outerjoin(organizer, col(organizer.id) == col(Coworker.organizer_id))
     )
-    statement = _filtered(statement, access, user_id, filters)
+    statement = _filtered(session, statement, access, user_id, filters)
     if filters.sort == "stale":
         # Never assessed first, then the longest ago.
         statement = statement.order_by(
@@ -236,7 +240,7 @@ def matching_ids(
     *, session: Session, access: CampaignAccess, user_id: int, filters: CoworkerFilters
 ) -> Select[Any]:
     """A subquery of the ids the filters match (all pages), for bulk actions."""
-    return _filtered(select(col(Coworker.id)), access, user_id, filters)
+    return _filtered(session, select(col(Coworker.id)), access, user_id, filters)
 
 
 def get(*, session: Session, access: CampaignAccess, user_id: int, coworker_id: int) -> Coworker:

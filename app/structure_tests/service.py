@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from app.accounts.models import User
 from app.campaigns.models import Campaign, Department, Shift
 from app.campaigns.service import CampaignAccess, slugify
-from app.db import utcnow
+from app.db import text_contains, utcnow
 from app.errors import InvalidInput, NotFound
 from app.people.models import Coworker
 from app.people.roster import RosterError, decode_csv, normalise_header, unneutralise
@@ -325,6 +325,7 @@ def record(
 
 
 def _checklist_scope(
+    session: Session,
     access: CampaignAccess,
     user_id: int,
     department_id: int | None,
@@ -337,7 +338,7 @@ def _checklist_scope(
     if shift_id is not None:
         conditions.append(col(Coworker.shift_id) == shift_id)
     if q:
-        conditions.append(col(Coworker.name).icontains(q, autoescape=True))
+        conditions.append(text_contains(session, col(Coworker.name), q))
     return conditions
 
 
@@ -367,7 +368,7 @@ def checklist_counts(
         _with_result(
             select(col(StructureTestResult.result), func.count()).select_from(Coworker), test
         )
-        .where(*_checklist_scope(access, user_id, department_id, shift_id, q))
+        .where(*_checklist_scope(session, access, user_id, department_id, shift_id, q))
         .group_by(col(StructureTestResult.result))
     )
     for result, count in rows:
@@ -409,7 +410,7 @@ def checklist(
             ),
             test,
         )
-        .where(*_checklist_scope(access, user_id, department_id, shift_id, q))
+        .where(*_checklist_scope(session, access, user_id, department_id, shift_id, q))
         .order_by(col(Coworker.name), col(Coworker.id))
         .limit(limit)
     )
