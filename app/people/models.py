@@ -23,6 +23,15 @@ class Coworker(SQLModel, table=True):
             "current_level",
             "is_committee",
         ),
+        # Serves the trend's headcount: who was on the roster when, per unit.
+        Index(
+            "ix_coworker_roster",
+            "campaign_id",
+            "department_id",
+            "shift_id",
+            "created_at",
+            "departed_on",
+        ),
         # The coworker list: everyone by name, an organizer's list by name, longest unassessed.
         Index("ix_coworker_campaign_id_active_name", "campaign_id", "active", "name"),
         Index(

@@ -10,13 +10,14 @@ assessment at or before that date from the history.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, func, or_, select
 from sqlmodel import Session, col
 
 from app.assessments.models import Assessment
@@ -116,33 +117,36 @@ def level_rows(*, session: Session, campaign_id: int, as_of: dt.date | None) -> 
             func.count(),
         ).where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
     else:
-        latest = (
-            select(
-                col(Assessment.coworker_id).label("coworker_id"),
-                col(Assessment.level).label("level"),
-                func.row_number()
-                .over(
-                    partition_by=col(Assessment.coworker_id),
-                    order_by=(col(Assessment.created_at).desc(), col(Assessment.id).desc()),
-                )
-                .label("rank"),
-            )
+        # Each coworker's latest level before the cutoff, looked up per coworker on the
+        # (coworker_id, created_at) index. (A window function over the whole history is
+        # materialised and rescanned per coworker by SQLite: minutes at 100,000 coworkers.)
+        level = (
+            select(col(Assessment.level))
             .where(
-                col(Assessment.campaign_id) == campaign_id,
+                col(Assessment.coworker_id) == col(Coworker.id),
                 col(Assessment.created_at) < cutoff(as_of),
             )
+            .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
+            .limit(1)
+            .correlate(Coworker)
+            .scalar_subquery()
+        )
+        per_coworker = (
+            select(
+                col(Coworker.department_id).label("department_id"),
+                col(Coworker.shift_id).label("shift_id"),
+                level.label("level"),
+                col(Coworker.is_committee).label("is_committee"),
+            )
+            .where(col(Coworker.campaign_id) == campaign_id, active_on(as_of))
             .subquery()
         )
-        statement = (
-            select(
-                col(Coworker.department_id),
-                col(Coworker.shift_id),
-                latest.c.level,
-                col(Coworker.is_committee),
-                func.count(),
-            )
-            .outerjoin(latest, and_(latest.c.coworker_id == col(Coworker.id), latest.c.rank == 1))
-            .where(col(Coworker.campaign_id) == campaign_id, active_on(as_of))
+        statement = select(
+            per_coworker.c.department_id,
+            per_coworker.c.shift_id,
+            per_coworker.c.level,
+            per_coworker.c.is_committee,
+            func.count(),
         )
     statement = statement.group_by(*statement.selected_columns[:4])
     return list(session.execute(statement))
@@ -321,13 +325,19 @@ class TrendPoint:
         return ratio_pct(self.supporters, self.headcount)
 
 
-def _bucket(value: Any, bounds: list[Any]) -> Any:
-    """SQL: the first week whose cutoff is after `value`; NEVER if none is, or if it is NULL
-    (no next assessment, not departed)."""
-    return case(
-        *((value < bound, index) for index, bound in enumerate(bounds)),
-        else_=NEVER,
-    )
+def _day(value: Any) -> Any:
+    """SQL: the UTC calendar day of a timestamp (the session's zone is UTC on both backends)."""
+    return func.date(value, type_=Date)
+
+
+def _bucket(day: dt.date | str | None, dates: list[dt.date]) -> int:
+    """The first week whose as-of date is on or after `day`; NEVER for no day at all."""
+    if day is None:
+        return NEVER
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    index = bisect_left(dates, day)
+    return index if index < len(dates) else NEVER
 
 
 def trend(
@@ -341,31 +351,28 @@ def trend(
 ) -> list[TrendPoint]:
     """Weekly support over the last `weeks` weeks, exactly as readiness as of each week's date.
 
-    Each assessment is an interval: it holds from its time until the coworker's next
-    assessment; a coworker counts from joining the roster until departing. SQL puts the start
-    and end of every interval into week buckets and counts them (two grouped queries, one pass
-    over the history each); a running sum over the weeks then gives each week's numbers.
+    Each assessment is an interval: it holds from its day until the coworker's next
+    assessment; a coworker counts from the day their roster entry was made until they depart.
+    SQL counts the intervals grouped by the days they start and end (one pass over the
+    history, and one over the roster); the few hundred day pairs are then put into weeks and
+    a running sum over the weeks gives each week's numbers. As-of dates are whole days, so
+    grouping by day loses nothing.
     """
     assert campaign.id is not None
     end = as_of or dt.datetime.now(dt.UTC).date()
     dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
-    cutoffs = [cutoff(day) for day in dates]
     unit_filter = [col(Coworker.campaign_id) == campaign.id]
     if department_id is not None:
         unit_filter.append(col(Coworker.department_id) == department_id)
     if shift_id is not None:
         unit_filter.append(col(Coworker.shift_id) == shift_id)
 
-    # Headcount: a coworker counts from the week their roster entry exists until they depart.
-    joined = _bucket(col(Coworker.created_at), cutoffs)
-    left = _bucket(col(Coworker.departed_on), dates_after(dates))
+    joined, left = _day(col(Coworker.created_at)), col(Coworker.departed_on)
     headcount_rows = session.execute(
-        select(joined.label("start"), left.label("stop"), func.count())
-        .where(*unit_filter)
-        .group_by("start", "stop")
+        select(joined, left, func.count()).where(*unit_filter).group_by(joined, left)
     ).all()
 
-    # Supporters: each assessment at level 1 or 2 holds until the next one.
+    # Supporters: each assessment at level 1 or 2 holds until the coworker's next one.
     events = (
         select(
             col(Assessment.coworker_id).label("coworker_id"),
@@ -381,36 +388,36 @@ def trend(
         .where(col(Assessment.campaign_id) == campaign.id)
         .subquery()
     )
+    start, stop = _day(events.c.at), _day(events.c.next_at)
     support_rows = session.execute(
-        select(
-            _bucket(events.c.at, cutoffs).label("start"),
-            _bucket(events.c.next_at, cutoffs).label("stop"),
-            joined.label("joined"),
-            left.label("left"),
-            func.count(),
-        )
+        select(start, stop, joined, left, func.count())
         .join(Coworker, col(Coworker.id) == events.c.coworker_id)
         .where(events.c.level.in_(SUPPORT_LEVELS), *unit_filter)
-        .group_by("start", "stop", "joined", "left")
+        .group_by(start, stop, joined, left)
     ).all()
 
-    headcount = _running(weeks, [(start, stop, count) for start, stop, count in headcount_rows])
+    headcount = _running(
+        weeks,
+        [
+            (_bucket(created, dates), _bucket(departed, dates), count)
+            for created, departed, count in headcount_rows
+        ],
+    )
     supporters = _running(
         weeks,
         [
-            (max(start, joined_at), min(stop, left_at), count)
-            for start, stop, joined_at, left_at, count in support_rows
+            (
+                max(_bucket(began, dates), _bucket(created, dates)),
+                min(_bucket(ended, dates), _bucket(departed, dates)),
+                count,
+            )
+            for began, ended, created, departed, count in support_rows
         ],
     )
     return [
         TrendPoint(as_of=day, supporters=supporters[index], headcount=headcount[index])
         for index, day in enumerate(dates)
     ]
-
-
-def dates_after(dates: list[dt.date]) -> list[dt.date]:
-    """A departure on day D means gone as of D: compared as `departed_on < D + 1`."""
-    return [day + dt.timedelta(days=1) for day in dates]
 
 
 def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
