@@ -21,9 +21,7 @@ class Assessment(SQLModel, table=True):
         # Serves readiness as of a past date: the latest event per coworker up to that date.
         Index("ix_assessment_campaign_id_created_at", "campaign_id", "created_at"),
         # Serves the weekly trend: each coworker's history in order, read from the index alone.
-        Index(
-            "ix_assessment_history", "campaign_id", "coworker_id", "created_at", "id", "level"
-        ),
+        Index("ix_assessment_history", "campaign_id", "coworker_id", "created_at", "id", "level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
