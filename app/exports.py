@@ -7,16 +7,21 @@ typed strings, which a spreadsheet shows as text and never evaluates, so no quot
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+# Characters a sheet title may not hold (Excel, and openpyxl refuses them).
+NOT_IN_SHEET_TITLE = re.compile(r"[\\/*?:\[\]]")
+
 
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
     """A one-sheet workbook, written row by row (write-only mode keeps memory flat)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Sheet")
+    safe_title = NOT_IN_SHEET_TITLE.sub("-", title)[:31].strip("'")
+    sheet = workbook.create_sheet(title=safe_title or "Sheet")
 
     def text_cells(values: list[str]) -> list[WriteOnlyCell]:
         cells = []

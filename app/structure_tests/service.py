@@ -299,11 +299,13 @@ def record(
     reachable = list(
         session.scalars(
             select(col(Coworker.id)).where(
-                in_scope(access, user_id), col(Coworker.id).in_(coworker_ids)
+                in_scope(access, user_id),
+                col(Coworker.active),
+                col(Coworker.id).in_(coworker_ids),
             )
         )
     )
-    if not reachable:
+    if not reachable or len(reachable) != len(set(coworker_ids)):
         return 0
     session.execute(
         delete(StructureTestResult).where(
@@ -508,7 +510,10 @@ def import_results(
                     continue
                 coworker_id = matches[0]
             if coworker_id in seen:
-                problems.append(f"row {number}: the same coworker as row {seen[coworker_id]}")
+                where = "employee id" if employee_id else "name"
+                problems.append(
+                    f"row {number}, column {where!r}: the same coworker as row {seen[coworker_id]}"
+                )
                 continue
             seen[coworker_id] = number
             results[coworker_id] = result

@@ -220,7 +220,6 @@ def checklist_page(
         request,
         "structure_tests/record.html",
         _checklist_context(session, access, user, test, filters),
-        block="checklist",
     )
 
 
@@ -250,8 +249,10 @@ def record_result(
         return RedirectResponse(f"{back}?{query}" if query else back, status_code=303)
     context = _checklist_context(session, access, user, test, filters)
     if len(ids) == 1:
-        context["row"] = next(row for row in context["rows"] if row.id == ids[0])
-        return render(request, "structure_tests/_recorded.html", context)
+        row = next((row for row in context["rows"] if row.id == ids[0]), None)
+        if row is not None:
+            context["row"] = row
+            return render(request, "structure_tests/_recorded.html", context)
     return render(request, "structure_tests/record.html", context, block="checklist")
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from app.i18n import translations
 from app.paths import TEMPLATES_DIR
-from app.readiness.math import round_half_up
+from app.readiness.math import exact, round_half_up
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -25,6 +25,7 @@ environment = Environment(
 environment.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
 # An exact value (a Fraction, or None when undefined) for people, one decimal half up: "12.5%"
 # ("12.5" with `pct("")`, for ratios), or "–".
+environment.filters["exact"] = exact  # a typed threshold (70, 20.8) as an exact Fraction
 environment.filters["pct"] = lambda value, unit="%": (
     "–" if value is None else f"{round_half_up(value)}{unit}"
 )

@@ -1,0 +1,1 @@
+"""Structure tests: pages, commands, lists and readiness."""
