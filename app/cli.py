@@ -75,6 +75,26 @@ def transaction() -> Iterator[Session]:
         yield session
 
 
+def read_input(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
+
+
+def refuse_file(file: Path, problems: list[str], what: str) -> typer.Exit:
+    """Every problem of a refused file (the first ones), one line each, then exit 1."""
+    from app.people.roster import MAX_ERRORS_SHOWN
+
+    for problem in problems[:MAX_ERRORS_SHOWN]:
+        typer.echo(f"rankfile: error: {file.name}: {problem}", err=True)
+    hidden = len(problems) - MAX_ERRORS_SHOWN
+    if hidden > 0:
+        typer.echo(f"rankfile: error: … and {hidden} more problems", err=True)
+    typer.echo(f"rankfile: nothing was {what}", err=True)
+    return typer.Exit(code=1)
+
+
 def read_password(password_stdin: bool) -> str | None:
     if not password_stdin:
         return None
@@ -247,10 +267,7 @@ def roster_import(
     """Import a roster: new coworkers are created, known ones updated; all or nothing."""
     from app.people import roster
 
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
+    data = read_input(file)
     with transaction() as session:
         campaign = campaigns.get_by_slug(session=session, slug=slug)
         assert campaign.id is not None
@@ -260,13 +277,7 @@ def roster_import(
                 dry_run=dry_run,
             )  # fmt: skip
         except roster.RosterError as error:
-            for problem in error.problems[: roster.MAX_ERRORS_SHOWN]:
-                typer.echo(f"rankfile: error: {file.name}: {problem}", err=True)
-            hidden = len(error.problems) - roster.MAX_ERRORS_SHOWN
-            if hidden > 0:
-                typer.echo(f"rankfile: error: … and {hidden} more problems", err=True)
-            typer.echo("rankfile: nothing was imported", err=True)
-            raise typer.Exit(code=1) from None
+            raise refuse_file(file, error.problems, "imported") from None
     if result.unknown_columns:
         typer.echo("Ignored unknown columns: " + ", ".join(result.unknown_columns))
     prefix = "Dry run, nothing written: would have " if dry_run else ""
@@ -515,13 +526,10 @@ def structure_test_record(
     ],
 ) -> None:
     """Record results from paper: all rows or none."""
-    from app.people.roster import MAX_ERRORS_SHOWN, RosterError
+    from app.people.roster import RosterError
     from app.structure_tests import service as tests
 
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
+    data = read_input(file)
     with transaction() as session:
         campaign = campaigns.get_by_slug(session=session, slug=slug)
         assert campaign.id is not None
@@ -532,10 +540,7 @@ def structure_test_record(
                 actor_id=None,
             )  # fmt: skip
         except RosterError as error:
-            for problem in error.problems[:MAX_ERRORS_SHOWN]:
-                typer.echo(f"rankfile: error: {file.name}: {problem}", err=True)
-            typer.echo("rankfile: nothing was recorded", err=True)
-            raise typer.Exit(code=1) from None
+            raise refuse_file(file, error.problems, "recorded") from None
         audit.record(
             session=session, actor=cli_actor(), action="structure_test.record",
             campaign_id=campaign.id, test=structure_test.slug, rows=count,

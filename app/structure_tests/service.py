@@ -218,23 +218,19 @@ def participation(
         (col(StructureTestResult.result) == ParticipationResult.declined.value, 1), else_=0
     )
     rows = session.execute(
-        with_unit_names(
-            select(
-                col(Coworker.department_id),
-                col(Coworker.shift_id),
-                col(Department.name),
-                col(Shift.name),
-                func.count(),
-                func.coalesce(func.sum(took), 0),
-                func.coalesce(func.sum(declined), 0),
-            )
-        )
-        .outerjoin(
-            StructureTestResult,
-            and_(
-                col(StructureTestResult.coworker_id) == col(Coworker.id),
-                col(StructureTestResult.test_id) == test.id,
+        _with_result(
+            with_unit_names(
+                select(
+                    col(Coworker.department_id),
+                    col(Coworker.shift_id),
+                    col(Department.name),
+                    col(Shift.name),
+                    func.count(),
+                    func.coalesce(func.sum(took), 0),
+                    func.coalesce(func.sum(declined), 0),
+                )
             ),
+            test,
         )
         .where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
         .group_by(
@@ -592,15 +588,9 @@ def list_rows(
             )
         )
         .outerjoin(User, col(User.id) == col(Coworker.organizer_id))
-        .outerjoin(
-            StructureTestResult,
-            and_(
-                col(StructureTestResult.coworker_id) == col(Coworker.id),
-                col(StructureTestResult.test_id) == test.id,
-            ),
-        )
         .where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
     )
+    statement = _with_result(statement, test)
     if only_not_reached:
         statement = statement.where(col(StructureTestResult.result).is_(None))
     group = col(Department.name) if by == "department" else organizer_name
@@ -619,26 +609,6 @@ def list_rows(
             phone=phone,
             email=email,
         )
-
-
-def count_list(
-    *, session: Session, campaign_id: int, test: StructureTest, only_not_reached: bool
-) -> int:
-    statement = (
-        select(func.count())
-        .select_from(Coworker)
-        .outerjoin(
-            StructureTestResult,
-            and_(
-                col(StructureTestResult.coworker_id) == col(Coworker.id),
-                col(StructureTestResult.test_id) == test.id,
-            ),
-        )
-        .where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
-    )
-    if only_not_reached:
-        statement = statement.where(col(StructureTestResult.result).is_(None))
-    return session.scalar(statement) or 0
 
 
 def result_label(result: str) -> str:
