@@ -39,6 +39,13 @@ def _user_id(user: User) -> int:
     return user.id
 
 
+def _coworker(session: Session, access: CampaignAccess, user: User, coworker_id: int) -> Coworker:
+    """The coworker in the URL, scoped to the campaign and this member's role (else 404)."""
+    return people.get(
+        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
+    )
+
+
 def back_to_coworker(access: CampaignAccess, coworker_id: int | None) -> Response:
     """After a form without JavaScript: back to the coworker's page (303, so a GET)."""
     return RedirectResponse(
@@ -157,9 +164,7 @@ def new_coworker(request: Request, access: Committee, session: DbSession) -> Res
 def coworker_detail(
     request: Request, coworker_id: int, access: Campaign, user: CurrentUser, session: DbSession
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     return render(
         request,
         "people/detail.html",
@@ -177,9 +182,7 @@ def record_assessment(
     level: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     try:
         event = assessments.record(
             session=session,
@@ -264,9 +267,7 @@ def create_coworker(
 def edit_coworker(
     request: Request, coworker_id: int, access: Committee, user: CurrentUser, session: DbSession
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     return _render_form(request, session, access, _form_of(session, coworker), coworker)
 
 
@@ -288,9 +289,7 @@ def save_coworker(
     session: DbSession,
     form: FormData,
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     data = CoworkerForm.from_form(form.single)
     values = data.validate(session=session, campaign_id=access.campaign_id, coworker_id=coworker_id)
     if data.errors:
@@ -323,9 +322,7 @@ def set_departed(
     session: DbSession,
     departed: Annotated[str, Form()] = "yes",
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     people.set_departed(
         session=session,
         coworker=coworker,
@@ -339,9 +336,7 @@ def set_departed(
 def confirm_delete(
     request: Request, coworker_id: int, access: Admin, user: CurrentUser, session: DbSession
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     return render(
         request,
         "people/delete.html",
@@ -353,9 +348,7 @@ def confirm_delete(
 def delete_coworker(
     coworker_id: int, access: Admin, user: CurrentUser, session: DbSession
 ) -> Response:
-    coworker = people.get(
-        session=session, access=access, user_id=_user_id(user), coworker_id=coworker_id
-    )
+    coworker = _coworker(session, access, user, coworker_id)
     people.delete_for_real(session=session, coworker=coworker, actor=user.email)
     session.commit()
     return RedirectResponse(
