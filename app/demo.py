@@ -253,13 +253,14 @@ def seed(*, session: Session, coworkers: int = 120, actor: str) -> DemoSeed:
             "campaign_id": campaign_id,
             "coworker_id": coworker_id,
             "level": level,
+            "previous_level": history[index - 1][0] if index else None,
             "note": "",
             "assessed_by_id": rng.choice(assessed_by),
             "source": "demo",
             "created_at": at,
         }
         for coworker_id, history in zip(coworker_ids, histories, strict=True)
-        for level, at in history
+        for index, (level, at) in enumerate(history)
     ]
     for chunk in _chunks(assessment_rows):
         session.execute(insert(Assessment), chunk)

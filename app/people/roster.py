@@ -492,6 +492,7 @@ def import_roster(
     ]
     for chunk in _chunks(updates):
         session.execute(update(Coworker), chunk)
+    replaced = _levels_locked(session, [person.id for _, person, _ in plan_levels if person])
     events = []
     for row, person, level in plan_levels:
         coworker_id = person.id if person is not None else new_ids[row.number]
@@ -500,6 +501,7 @@ def import_roster(
                 "campaign_id": campaign_id,
                 "coworker_id": coworker_id,
                 "level": level,
+                "previous_level": replaced.get(coworker_id),
                 "note": IMPORT_NOTE,
                 "assessed_by_id": actor_id,
                 "source": "import",
@@ -526,6 +528,22 @@ def import_roster(
         unchanged=result.unchanged,
     )
     return result
+
+
+def _levels_locked(session: Session, coworker_ids: list[int]) -> dict[int, int | None]:
+    """The current levels of these coworkers, locked until commit (PostgreSQL; SQLite's write
+    lock is already held), so that each imported event records the level it really replaces
+    even if an organizer tapped since the file was read."""
+    levels: dict[int, int | None] = {}
+    for chunk in _chunks(sorted(coworker_ids)):
+        rows = session.execute(
+            select(col(Coworker.id), col(Coworker.current_level))
+            .where(col(Coworker.id).in_(chunk))
+            .order_by(col(Coworker.id))
+            .with_for_update()
+        )
+        levels.update((coworker_id, level) for coworker_id, level in rows)
+    return levels
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:

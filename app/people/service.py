@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -20,9 +20,10 @@ from app.audit import service as audit
 from app.campaigns import service as campaigns
 from app.campaigns.models import Department, Membership, Role, Shift
 from app.campaigns.service import CampaignAccess
-from app.db import text_contains, utcnow
+from app.db import utcnow
 from app.errors import InvalidInput, NotFound
 from app.i18n import gettext as _
+from app.people import search
 from app.people.models import Coworker
 
 PAGE_SIZE = 50
@@ -172,16 +173,8 @@ def _filtered(
     elif filters.level is not None:
         statement = statement.where(col(Coworker.current_level) == filters.level)
     if filters.q:
-        matching_departments = select(col(Department.id)).where(
-            col(Department.campaign_id) == access.campaign_id,
-            text_contains(session, col(Department.name), filters.q),
-        )
-        statement = statement.where(
-            or_(
-                text_contains(session, col(Coworker.name), filters.q),
-                text_contains(session, col(Coworker.job_title), filters.q),
-                col(Coworker.department_id).in_(matching_departments),
-            )
+        statement = search.narrow(
+            statement, session, filters.q, campaign_id=access.campaign_id, departments=True
         )
     return statement
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache, cached_property
 from typing import Any
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -36,6 +37,7 @@ def display_pct(part: int, whole: int) -> str:
     return "–" if pct is None else f"{round_half_up(pct)}%"
 
 
+@cache  # a page compares each of hundreds of units with the same few thresholds
 def exact(threshold: float) -> Fraction:
     """A threshold as typed (70, 66.7) as an exact value, not the float's binary expansion."""
     return Fraction(Decimal(str(threshold)))
@@ -86,15 +88,16 @@ class UnitCounts:
     organizers: int = 0  # committee members in the unit
     took_part: int | None = None  # in the latest structure test; None when there is none
 
-    @property
+    # Cached: the counts never change (frozen), and a page reads them for hundreds of units.
+    @cached_property
     def headcount(self) -> int:
         return self.unassessed + sum(self.levels.values())
 
-    @property
+    @cached_property
     def assessed(self) -> int:
         return sum(self.levels.values())
 
-    @property
+    @cached_property
     def supporters(self) -> int:
         return sum(self.levels.get(level, 0) for level in SUPPORT_LEVELS)
 
@@ -112,33 +115,50 @@ class UnitCounts:
 
 @dataclass(frozen=True)
 class Readiness:
-    """A unit's readiness: exact values, and the status they give."""
+    """A unit's readiness: exact values, and the status they give. Each value is worked out
+    when first read: a wall chart of 500 units reads little more than support and status."""
 
     counts: UnitCounts
-    assessed_pct: Fraction | None
-    support_pct: Fraction | None
-    support_of_assessed_pct: Fraction | None
-    coworkers_per_organizer: Fraction | None
-    participation_pct: Fraction | None
-    status: str
+    thresholds: Thresholds
+
+    @cached_property
+    def assessed_pct(self) -> Fraction | None:
+        return ratio_pct(self.counts.assessed, self.counts.headcount)
+
+    @cached_property
+    def support_pct(self) -> Fraction | None:
+        return ratio_pct(self.counts.supporters, self.counts.headcount)
+
+    @cached_property
+    def support_of_assessed_pct(self) -> Fraction | None:
+        return ratio_pct(self.counts.supporters, self.counts.assessed)
+
+    @cached_property
+    def coworkers_per_organizer(self) -> Fraction | None:
+        counts = self.counts
+        if not counts.organizers or not counts.headcount:
+            return None
+        return Fraction(counts.headcount, counts.organizers)
+
+    @cached_property
+    def participation_pct(self) -> Fraction | None:
+        if self.counts.took_part is None:
+            return None
+        return ratio_pct(self.counts.took_part, self.counts.headcount)
+
+    @cached_property
+    def status(self) -> str:
+        support = self.support_pct
+        if support is None or support < exact(self.thresholds.strike_ready):
+            # Structure cannot make it strike-ready: no need to work those values out.
+            return status(support, None, None, self.thresholds)
+        return status(
+            support, self.participation_pct, self.coworkers_per_organizer, self.thresholds
+        )
 
 
 def readiness(counts: UnitCounts, thresholds: Thresholds) -> Readiness:
-    headcount = counts.headcount
-    support = ratio_pct(counts.supporters, headcount)
-    per_organizer = (
-        Fraction(headcount, counts.organizers) if counts.organizers and headcount else None
-    )
-    participation = ratio_pct(counts.took_part, headcount) if counts.took_part is not None else None
-    return Readiness(
-        counts=counts,
-        assessed_pct=ratio_pct(counts.assessed, headcount),
-        support_pct=support,
-        support_of_assessed_pct=ratio_pct(counts.supporters, counts.assessed),
-        coworkers_per_organizer=per_organizer,
-        participation_pct=participation,
-        status=status(support, participation, per_organizer, thresholds),
-    )
+    return Readiness(counts=counts, thresholds=thresholds)
 
 
 def status(

@@ -15,12 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from heapq import nsmallest
 from typing import Any
 
-from sqlalchemy import Date, and_, func, or_, select
+from sqlalchemy import Date, Select, and_, case, false, func, literal, or_, select, text, union_all
 from sqlmodel import Session, col
 
-from app.assessments.models import Assessment
+from app.assessments.models import CHANGES_SUPPORT, Assessment
 from app.campaigns.models import UNASSIGNED, Campaign, Department, Shift
 from app.errors import InvalidInput
 from app.people.models import Coworker
@@ -104,6 +105,7 @@ class Rollup:
     departments: dict[int, str]
     shifts: dict[int, str]
     latest_test: StructureTest | None
+    live: bool  # counted from today's levels, not from the history
 
 
 def level_rows(*, session: Session, campaign_id: int, as_of: dt.date | None) -> list[Any]:
@@ -165,13 +167,19 @@ def latest_test(*, session: Session, campaign_id: int, as_of: dt.date) -> Struct
 def participation_rows(
     *, session: Session, campaign_id: int, test_id: int, as_of: dt.date | None
 ) -> list[Any]:
-    """(department, shift) → active coworkers who took part in the test."""
+    """(department, shift) → active coworkers who took part in the test.
+
+    Written as `id IN (participants)` so that SQLite starts from the participants (a range of
+    their index) and looks each one up by id, rather than probing the results for every
+    coworker: 4× faster at 100,000 coworkers. PostgreSQL hashes either way."""
+    participants = select(col(StructureTestResult.coworker_id)).where(
+        col(StructureTestResult.test_id) == test_id,
+        col(StructureTestResult.result) == ParticipationResult.took_part.value,
+    )
     statement = (
         select(col(Coworker.department_id), col(Coworker.shift_id), func.count())
-        .join(StructureTestResult, col(StructureTestResult.coworker_id) == col(Coworker.id))
         .where(
-            col(StructureTestResult.test_id) == test_id,
-            col(StructureTestResult.result) == ParticipationResult.took_part.value,
+            col(Coworker.id).in_(participants),
             col(Coworker.campaign_id) == campaign_id,
             col(Coworker.active) if as_of is None else active_on(as_of),
         )
@@ -236,6 +244,7 @@ def rollup(*, session: Session, campaign: Campaign, as_of: dt.date | None = None
         departments=departments,
         shifts=shifts,
         latest_test=test,
+        live=historical is None,
     )
 
 
@@ -348,31 +357,139 @@ def trend(
     department_id: int | None = None,
     shift_id: int | None = None,
     weeks: int = TREND_WEEKS,
+    today_counts: UnitCounts | None = None,
 ) -> list[TrendPoint]:
     """Weekly support over the last `weeks` weeks, exactly as readiness as of each week's date.
 
-    Each assessment is an interval: it holds from its day until the coworker's next
-    assessment; a coworker counts from the day their roster entry was made until they depart.
-    SQL counts the intervals grouped by the days they start and end (one pass over the
-    history, and one over the roster); the few hundred day pairs are then put into weeks and
-    a running sum over the weeks gives each week's numbers. As-of dates are whole days, so
-    grouping by day loses nothing.
+    Counted backwards from now: the supporters and headcount on the roster today, less what
+    changed after each week's date. Every assessment records the level it replaced, so the
+    changes of support in a week are a range of an index that holds only such changes,
+    however long the history before; so are the people who joined the roster. Coworkers who
+    have left are few: their support and headcount are counted forwards from their own
+    histories, as intervals (an assessment holds from its day until their next one; a
+    coworker counts from their roster entry until they leave).
+
+    A running sum over the weeks then gives each week's numbers: a loop over weeks and
+    grouped rows, never over coworkers or events.
+    `today_counts`: the unit's counts today, when the caller already has them (a rollup).
     """
     assert campaign.id is not None
     end = as_of or dt.datetime.now(dt.UTC).date()
     dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
-    unit_filter = [col(Coworker.campaign_id) == campaign.id]
+    in_unit = [col(Coworker.campaign_id) == campaign.id]
     if department_id is not None:
-        unit_filter.append(col(Coworker.department_id) == department_id)
+        in_unit.append(col(Coworker.department_id) == department_id)
     if shift_id is not None:
-        unit_filter.append(col(Coworker.shift_id) == shift_id)
+        in_unit.append(col(Coworker.shift_id) == shift_id)
 
-    joined, left = _day(col(Coworker.created_at)), col(Coworker.departed_on)
-    headcount_rows = session.execute(
-        select(joined, left, func.count()).where(*unit_filter).group_by(joined, left)
+    if today_counts is None:
+        supporting = case((col(Coworker.current_level).in_(SUPPORT_LEVELS), 1), else_=0)
+        headcount_now, supporters_now = session.execute(
+            select(func.count(), func.coalesce(func.sum(supporting), 0)).where(
+                *in_unit, col(Coworker.active)
+            )
+        ).one()
+    else:
+        headcount_now, supporters_now = today_counts.headcount, today_counts.supporters
+    joined_in_week = _per_week(
+        session,
+        select(func.count()).where(*in_unit, col(Coworker.active)),
+        col(Coworker.created_at),
+        dates,
+    )
+    one_unit = department_id is not None or shift_id is not None
+    changes_in_week = _support_changes(session, campaign.id, in_unit if one_unit else None, dates)
+    joined = _day(col(Coworker.created_at))
+    left = col(Coworker.departed_on)
+    leavers_headcount = session.execute(
+        select(joined, left, func.count())
+        .where(*in_unit, col(Coworker.active) == false())
+        .group_by(joined, left)
     ).all()
+    leavers_support = _leavers_support(session, campaign.id, in_unit)
 
-    # Supporters: each assessment at level 1 or 2 holds until the coworker's next one.
+    def week(day: dt.date | str | None) -> int:
+        return _bucket(day, dates)
+
+    # Today's headcount holds back to the first week, less who joined after a week's date;
+    # leavers count from the week they joined until the week they left.
+    headcount = _running(
+        weeks,
+        [
+            (0, NEVER, headcount_now),
+            *((0, bucket, -count) for bucket, count in joined_in_week),
+            *((week(day), week(departed), count) for day, departed, count in leavers_headcount),
+        ],
+    )
+    # Today's supporters hold back to the first week; a change of support after a week's
+    # date is undone for that week (an interval from the first week to the change's).
+    support_intervals = [(0, NEVER, supporters_now)]
+    support_intervals += [(0, bucket, -change) for bucket, change in changes_in_week]
+    for began, ended, created, departed, count in leavers_support:
+        # The changes above include the leavers' own: undoing them left each week with the
+        # leavers' support then less their support today. Add today's back and take their
+        # support then out, then count it only for the weeks they were on the roster.
+        if ended is None:
+            support_intervals.append((0, NEVER, count))
+        support_intervals.append((week(began), week(ended), -count))
+        support_intervals.append(
+            (max(week(began), week(created)), min(week(ended), week(departed)), count)
+        )
+    supporters = _running(weeks, support_intervals)
+    return [
+        TrendPoint(as_of=day, supporters=supporters[index], headcount=headcount[index])
+        for index, day in enumerate(dates)
+    ]
+
+
+def _support_changes(
+    session: Session, campaign_id: int, in_unit: list[Any] | None, dates: list[dt.date]
+) -> list[tuple[int, int]]:
+    """(week, net change in supporters): +1 for each event that moved a coworker into levels
+    1-2, -1 for each that moved one out, read from the partial index of such events."""
+    change = case((col(Assessment.level).in_(SUPPORT_LEVELS), 1), else_=0) - case(
+        (col(Assessment.previous_level).in_(SUPPORT_LEVELS), 1), else_=0
+    )
+    changes = select(func.coalesce(func.sum(change), 0)).where(
+        col(Assessment.campaign_id) == campaign_id, text(CHANGES_SUPPORT)
+    )
+    at = col(Assessment.created_at)
+    if in_unit is None:
+        return _per_week(session, changes, at, dates)
+    # A unit's changes need each coworker's unit: one join, grouped by day (a range per week
+    # would repeat the join twelve times).
+    day = _day(at)
+    rows = session.execute(
+        changes.add_columns(day)
+        .join(Coworker, col(Coworker.id) == col(Assessment.coworker_id))
+        .where(*in_unit, at >= cutoff(dates[0]))
+        .group_by(day)
+    )
+    return [(_bucket(changed_on, dates), amount) for amount, changed_on in rows]
+
+
+def _per_week(
+    session: Session, total: Select[Any], at: Any, dates: list[dt.date]
+) -> list[tuple[int, int]]:
+    """(week, `total` over the rows `at` in that week): a week is the days after the previous
+    week's date up to its own, and the week after the last (NEVER) all that came later.
+
+    One range per week, in one UNION ALL: each is a range of an index, summed as it is read.
+    Grouping by day sorted every row first, ten times slower at 100,000 coworkers.
+    """
+    bounds = [cutoff(day) for day in dates]
+    ranges = [
+        total.add_columns(literal(week)).where(at >= bounds[week - 1], at < bounds[week])
+        for week in range(1, len(bounds))
+    ]
+    ranges.append(total.add_columns(literal(NEVER)).where(at >= bounds[-1]))
+    return [(week, amount) for amount, week in session.execute(union_all(*ranges))]
+
+
+def _leavers_support(session: Session, campaign_id: int, in_unit: list[Any]) -> list[Any]:
+    """(began, ended, joined, left, count): the support intervals of coworkers who have left,
+    each assessment at level 1 or 2 holding until their next one (a window over few rows)."""
+    leavers = select(col(Coworker.id)).where(*in_unit, col(Coworker.active) == false())
     events = (
         select(
             col(Assessment.coworker_id).label("coworker_id"),
@@ -385,39 +502,19 @@ def trend(
             )
             .label("next_at"),
         )
-        .where(col(Assessment.campaign_id) == campaign.id)
+        .where(col(Assessment.campaign_id) == campaign_id, col(Assessment.coworker_id).in_(leavers))
         .subquery()
     )
-    start, stop = _day(events.c.at), _day(events.c.next_at)
-    support_rows = session.execute(
-        select(start, stop, joined, left, func.count())
-        .join(Coworker, col(Coworker.id) == events.c.coworker_id)
-        .where(events.c.level.in_(SUPPORT_LEVELS), *unit_filter)
-        .group_by(start, stop, joined, left)
-    ).all()
-
-    headcount = _running(
-        weeks,
-        [
-            (_bucket(created, dates), _bucket(departed, dates), count)
-            for created, departed, count in headcount_rows
-        ],
+    began, ended = _day(events.c.at), _day(events.c.next_at)
+    joined, left = _day(col(Coworker.created_at)), col(Coworker.departed_on)
+    return list(
+        session.execute(
+            select(began, ended, joined, left, func.count())
+            .join(Coworker, col(Coworker.id) == events.c.coworker_id)
+            .where(events.c.level.in_(SUPPORT_LEVELS))
+            .group_by(began, ended, joined, left)
+        ).all()
     )
-    supporters = _running(
-        weeks,
-        [
-            (
-                max(_bucket(began, dates), _bucket(created, dates)),
-                min(_bucket(ended, dates), _bucket(departed, dates)),
-                count,
-            )
-            for began, ended, created, departed, count in support_rows
-        ],
-    )
-    return [
-        TrendPoint(as_of=day, supporters=supporters[index], headcount=headcount[index])
-        for index, day in enumerate(dates)
-    ]
 
 
 def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
@@ -442,11 +539,18 @@ def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
 
 @dataclass(frozen=True)
 class WallChart:
-    """Departments down, shifts across: the classic wall chart, from the same rollup."""
+    """Departments down, shifts across: the classic wall chart, from the same rollup. It holds
+    every view of the rollup, each computed once."""
 
     departments: list[Unit]  # each department's total, by name
     shifts: list[Unit]  # each shift's total, by name
+    units: list[Unit]  # each department × shift, by name
     cells: dict[Cell, Unit]
+
+    def view(self, by: Grouping) -> list[Unit]:
+        if by == Grouping.department:
+            return self.departments
+        return self.shifts if by == Grouping.shift else self.units
 
     def cell(self, department_id: int | None, shift_id: int | None) -> Unit | None:
         if department_id is None or shift_id is None:
@@ -455,15 +559,16 @@ class WallChart:
 
 
 def wall_chart(result: Rollup) -> WallChart:
-    cells = {
-        (unit.department_id, unit.shift_id): unit
-        for unit in units(result, Grouping.unit)
-        if unit.department_id is not None and unit.shift_id is not None
-    }
+    by_unit = units(result, Grouping.unit)
     return WallChart(
         departments=units(result, Grouping.department),
         shifts=units(result, Grouping.shift),
-        cells=cells,
+        units=by_unit,
+        cells={
+            (unit.department_id, unit.shift_id): unit
+            for unit in by_unit
+            if unit.department_id is not None and unit.shift_id is not None
+        },
     )
 
 
@@ -488,16 +593,17 @@ def weakest(candidates: list[Unit], count: int = 5) -> Weakest:
     def assessed(unit: Unit) -> Fraction:
         return unit.readiness.assessed_pct or Fraction(0)
 
+    # The few first of hundreds: a heap, not a sort (each comparison is of exact fractions).
     return Weakest(
-        lowest_support=sorted(staffed, key=lambda u: (support(u), -u.readiness.counts.headcount))[
-            :count
-        ],
-        worst_ratio=sorted(staffed, key=lambda u: (-ratio(u), -u.readiness.counts.headcount))[
-            :count
-        ],
-        lowest_assessed=sorted(staffed, key=lambda u: (assessed(u), -u.readiness.counts.headcount))[
-            :count
-        ],
+        lowest_support=nsmallest(
+            count, staffed, key=lambda u: (support(u), -u.readiness.counts.headcount)
+        ),
+        worst_ratio=nsmallest(
+            count, staffed, key=lambda u: (-ratio(u), -u.readiness.counts.headcount)
+        ),
+        lowest_assessed=nsmallest(
+            count, staffed, key=lambda u: (assessed(u), -u.readiness.counts.headcount)
+        ),
     )
 
 

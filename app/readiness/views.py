@@ -11,6 +11,7 @@ from app.campaigns.models import Role
 from app.campaigns.service import CampaignAccess
 from app.errors import InvalidInput
 from app.readiness import service as readiness
+from app.readiness.charts import bar_segments
 from app.readiness.math import Thresholds, check_thresholds
 from app.web.deps import DbSession, require_role
 from app.web.forms import FormData
@@ -39,7 +40,9 @@ def readiness_page(request: Request, access: Committee, session: DbSession) -> R
     except InvalidInput as problem:
         by, as_of, status_code, error = readiness.Grouping.department, None, 422, problem.message
     result = readiness.rollup(session=session, campaign=access.campaign, as_of=as_of)
-    cells = readiness.units(result, readiness.Grouping.unit)
+    total = readiness.total(result)
+    wall = readiness.wall_chart(result)
+    shown = wall.view(by)
     trend_department = _optional_int(params.get("department"))
     trend_shift = _optional_int(params.get("shift"))
     unit_trend = None
@@ -71,12 +74,18 @@ def readiness_page(request: Request, access: Committee, session: DbSession) -> R
             as_of=result.as_of,
             as_of_param=params.get("as_of", "") if error is None else "",
             thresholds=readiness.thresholds_of(access.campaign),
-            total=readiness.total(result),
-            units=readiness.units(result, by),
-            wall=readiness.wall_chart(result),
-            weakest=readiness.weakest(cells),
+            total=total,
+            units=shown,
+            bars=[(unit, bar_segments(unit.readiness.counts)) for unit in shown],
+            wall=wall,
+            weakest=readiness.weakest(wall.units),
             latest_test=result.latest_test,
-            campaign_trend=readiness.trend(session=session, campaign=access.campaign, as_of=as_of),
+            campaign_trend=readiness.trend(
+                session=session,
+                campaign=access.campaign,
+                as_of=as_of,
+                today_counts=total.readiness.counts if result.live else None,
+            ),
             unit_trend=unit_trend,
             unit_trend_name=unit_trend_name,
             trend_department=trend_department,

@@ -48,7 +48,9 @@ class StructureTestResult(SQLModel, table=True):
     __tablename__ = "structure_test_result"
     __table_args__ = (
         CheckConstraint("result IN ('took_part', 'declined')", name="result_known"),
-        Index("ix_structure_test_result_test_id_result", "test_id", "result"),
+        # Serves the counts per test and result, and readiness's participants per unit:
+        # a test's participants are a range of this index, read without the table.
+        Index("ix_structure_test_result_participants", "test_id", "result", "coworker_id"),
     )
 
     test_id: int = Field(foreign_key="structure_test.id", ondelete="CASCADE", primary_key=True)

@@ -22,8 +22,9 @@ from sqlmodel import Session, col
 from app.accounts.models import User
 from app.campaigns.models import Campaign, Department, Shift
 from app.campaigns.service import CampaignAccess, slugify
-from app.db import text_contains, utcnow
+from app.db import utcnow
 from app.errors import InvalidInput, NotFound
+from app.people import search
 from app.people.models import Coworker
 from app.people.roster import RosterError, decode_csv, normalise_header, unneutralise
 from app.people.service import in_scope, with_unit_names
@@ -322,22 +323,26 @@ def record(
     return len(reachable)
 
 
-def _checklist_scope(
+def _in_checklist(
+    statement: Any,
     session: Session,
     access: CampaignAccess,
     user_id: int,
     department_id: int | None,
     shift_id: int | None,
     q: str,
-) -> list[Any]:
-    conditions = [in_scope(access, user_id), col(Coworker.active)]
+) -> Any:
+    """The statement narrowed to the checklist's coworkers: active, in scope, unit, and name."""
+    statement = statement.where(in_scope(access, user_id), col(Coworker.active))
     if department_id is not None:
-        conditions.append(col(Coworker.department_id) == department_id)
+        statement = statement.where(col(Coworker.department_id) == department_id)
     if shift_id is not None:
-        conditions.append(col(Coworker.shift_id) == shift_id)
+        statement = statement.where(col(Coworker.shift_id) == shift_id)
     if q:
-        conditions.append(text_contains(session, col(Coworker.name), q))
-    return conditions
+        statement = search.narrow(
+            statement, session, q, campaign_id=access.campaign_id, fields=("name",)
+        )
+    return statement
 
 
 def _with_result(statement: Any, test: StructureTest) -> Any:
@@ -362,12 +367,13 @@ def checklist_counts(
 ) -> dict[str, int]:
     """How many of the checklist's coworkers took part, declined, or were not reached."""
     counts = dict.fromkeys(RESULTS, 0)
+    statement = _with_result(
+        select(col(StructureTestResult.result), func.count()).select_from(Coworker), test
+    )
     rows = session.execute(
-        _with_result(
-            select(col(StructureTestResult.result), func.count()).select_from(Coworker), test
+        _in_checklist(statement, session, access, user_id, department_id, shift_id, q).group_by(
+            col(StructureTestResult.result)
         )
-        .where(*_checklist_scope(session, access, user_id, department_id, shift_id, q))
-        .group_by(col(StructureTestResult.result))
     )
     for result, count in rows:
         counts[result or NOT_REACHED] += count
@@ -395,20 +401,20 @@ def checklist(
     limit: int = 100,
 ) -> list[ChecklistRow]:
     """Active coworkers in the member's scope (and unit), with their result, by name."""
+    statement = _with_result(
+        with_unit_names(
+            select(
+                col(Coworker.id),
+                col(Coworker.name),
+                col(Department.name),
+                col(Shift.name),
+                col(StructureTestResult.result),
+            )
+        ),
+        test,
+    )
     statement = (
-        _with_result(
-            with_unit_names(
-                select(
-                    col(Coworker.id),
-                    col(Coworker.name),
-                    col(Department.name),
-                    col(Shift.name),
-                    col(StructureTestResult.result),
-                )
-            ),
-            test,
-        )
-        .where(*_checklist_scope(session, access, user_id, department_id, shift_id, q))
+        _in_checklist(statement, session, access, user_id, department_id, shift_id, q)
         .order_by(col(Coworker.name), col(Coworker.id))
         .limit(limit)
     )

@@ -402,6 +402,12 @@ def test_the_committee_checklist_is_everyone_active_with_results(
     assert counts_of(narrowed) == (1, 0, 0)
     searched = client.get(f"{PETITION}/record", params={"q": "an"})
     assert checklist_names(searched) == ["Diaz, Ana", "Evans, Kim"]  # name only, any case
+    # Three characters or more go through the search index: the same rules, the same counts.
+    searched = client.get(f"{PETITION}/record", params={"q": "VANS"})
+    assert checklist_names(searched) == ["Evans, Kim"]
+    assert counts_of(searched) == (1, 0, 0)
+    assert checklist_names(client.get(f"{PETITION}/record", params={"q": "pharmacy"})) == []
+    assert checklist_names(client.get(f"{PETITION}/record", params={"q": "gone"})) == []
 
 
 @pytest.mark.parametrize("target", ["Smith, John", "Ahmed, Sara", "stranger"])

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from app.assessments.models import Assessment
@@ -18,6 +18,7 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign, Role
 from app.cli import app as cli
 from app.db import session_scope, utcnow
+from app.people import roster
 from app.people.models import Coworker
 from app.readiness import service as readiness
 from app.structure_tests.models import StructureTest, StructureTestResult
@@ -33,12 +34,27 @@ def at(days_ago: int, hour: int = 12) -> dt.datetime:
 
 
 def assess(engine: Engine, coworker: Coworker, level: int | None, when: dt.datetime) -> None:
-    """An assessment event at a given time, with the current level kept in step."""
+    """An assessment event at a given time, put into the history where it belongs: it records
+    the level it replaced, the event after it (if any) now replaces it, and the current level
+    is kept in step."""
+    history = select(Assessment).where(col(Assessment.coworker_id) == coworker.id)
     with session_scope(engine) as session:
+        before = session.scalar(
+            history.where(col(Assessment.created_at) < when)
+            .order_by(col(Assessment.created_at).desc(), col(Assessment.id).desc())
+            .limit(1)
+        )
+        after = session.scalar(
+            history.where(col(Assessment.created_at) > when)
+            .order_by(col(Assessment.created_at), col(Assessment.id))
+            .limit(1)
+        )
+        if after is not None:
+            after.previous_level = level
         session.add(
             Assessment(
                 campaign_id=coworker.campaign_id, coworker_id=coworker.id, level=level,
-                created_at=when,
+                previous_level=None if before is None else before.level, created_at=when,
             )
         )  # fmt: skip
         stored = session.get(Coworker, coworker.id)
@@ -243,9 +259,13 @@ def test_the_weekly_trend_agrees_with_as_of_on_every_week(
     with Session(engine) as session:
         campaign_trend = readiness.trend(session=session, campaign=campaign)
         icu = campaign_trend_of(session, campaign, "ICU")
+        # Ending in the past, with changes after its last week that must be undone.
+        earlier = readiness.trend(
+            session=session, campaign=campaign, as_of=TODAY - dt.timedelta(days=10)
+        )
         assert len(campaign_trend) == 12
         assert campaign_trend[-1].as_of == TODAY
-        for points, department in ((campaign_trend, None), (icu, "ICU")):
+        for points, department in ((campaign_trend, None), (icu, "ICU"), (earlier, None)):
             for point in points:
                 report = readiness.report(
                     session=session, campaign=campaign, by=readiness.Grouping.department,
@@ -257,6 +277,50 @@ def test_the_weekly_trend_agrees_with_as_of_on_every_week(
                     levels["1"] + levels["2"], unit["headcount"],
                 ), point.as_of  # fmt: skip
     assert [p.supporters for p in campaign_trend] != [0] * 12
+
+
+def test_each_event_records_the_level_it_replaced_and_the_trend_follows(
+    client: TestClient, engine: Engine, factory: Factory, campaign: Campaign
+) -> None:
+    """Taps and an import through the app: every event names the level it replaced, which is
+    what the trend counts back from today with."""
+    ada, ben = factory.coworkers(
+        campaign,
+        *({"name": name, "employee_id": employee_id, "department": "ICU", "shift": "Day",
+           "created_at": LONG_AGO} for name, employee_id in (("Ada", "E1"), ("Ben", "E2"))),
+    )  # fmt: skip
+    log_in(client, factory.member(campaign, Role.committee))
+    for coworker, level in ((ada, "3"), (ada, "2"), (ben, "2"), (ada, ""), (ada, "1")):
+        response = client.post(
+            f"/campaigns/mercy/coworkers/{coworker.id}/assessments",
+            data={"level": level, "note": ""},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+    with session_scope(engine) as session:
+        roster.import_roster(
+            session=session, campaign_id=campaign.id, actor="test",  # type: ignore[arg-type]
+            data=b"employee_id,name,department,shift,level\nE1,Ada,ICU,Day,4\nE2,Ben,ICU,Day,2\n",
+        )  # fmt: skip
+    with Session(engine) as session:
+        history = session.execute(
+            select(col(Assessment.previous_level), col(Assessment.level))
+            .where(col(Assessment.coworker_id) == ada.id)
+            .order_by(col(Assessment.created_at), col(Assessment.id))
+        ).all()
+        assert [tuple(event) for event in history] == [
+            (None, 3), (3, 2), (2, None), (None, 1), (1, 4),
+        ]  # fmt: skip
+        result = readiness.rollup(session=session, campaign=campaign)
+        counted = readiness.trend(session=session, campaign=campaign)
+        given = readiness.trend(
+            session=session, campaign=campaign,
+            today_counts=readiness.total(result).readiness.counts,
+        )  # fmt: skip
+    assert counted == given
+    # Ben (2) supports today, Ada (4) does not; a week ago neither had been assessed.
+    assert (counted[-1].supporters, counted[-1].headcount) == (1, 2)
+    assert (counted[-2].supporters, counted[-2].headcount) == (0, 2)
 
 
 def campaign_trend_of(session: Session, campaign: Campaign, department: str) -> list:  # type: ignore[type-arg]

@@ -1,0 +1,181 @@
+"""Searching coworkers for a piece of their name or job title, through a trigram index.
+
+The coworker list and the structure test checklist match a case-insensitive substring
+(`app.db.text_contains`: SQLite LIKE, PostgreSQL ILIKE, % and _ taken literally) and list the
+matches by name, a page at a time. No btree helps with `LIKE '%x%'`, so the database walks the
+campaign's name index until a page is full: quick when matches are common, but a search that
+matches few coworkers, or only names late in the alphabet ("smith"), read every name.
+
+Migration d4c0de000004 adds trigram indexes, which find the rows holding a string of three
+characters or more:
+
+- SQLite: `coworker_search`, an FTS5 table with the trigram tokenizer over coworker(name,
+  job_title), kept in step by triggers. It hands out candidate ids.
+- PostgreSQL: pg_trgm GIN indexes on name and job_title, which ILIKE uses by itself when the
+  planner expects few matches.
+
+Neither planner can be trusted to read the matches through the index and sort them: SQLite has
+no statistics (the app never runs ANALYZE) and walks the campaign's name index whatever the
+candidates, and PostgreSQL assumes the matches are spread evenly through the alphabet, which a
+name search never is (all the Smiths are together). So `narrow` first asks the index how many
+rows match, up to `FEW`:
+
+- none: nothing is read (SQLite gets `WHERE false`; PostgreSQL finds none through its index);
+- some names, `FEW` matches at most: it adds the range of their names, `name BETWEEN first AND
+  last`. That changes no result and lets the name index start at the first match and stop
+  after the last, so the walk covers only the matches' block of the alphabet;
+- no name, only job titles: those are spread through the alphabet, and the walk fills a page
+  soon (on SQLite testing each name's id against the index's candidates before reading the
+  row; PostgreSQL reads rare ones through its index by itself). More than `FEW` matches, or a
+  department's name, also leave the walk as it was.
+
+Matches spread thinly over the whole alphabet still walk all of it (at most one pass over the
+campaign's name index on SQLite, reading no rows but the candidates'); and a shorter string has
+no trigram at all.
+
+The index only narrows: the LIKE / ILIKE condition still decides every row, so the results are
+exactly those of the plain search. (SQLite's trigram tokenizer folds the case of every letter,
+while its LIKE folds only ASCII: the index finds more candidates, never fewer.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, column, false, func, or_, select, table
+from sqlalchemy import text as sql_text
+from sqlmodel import Session, col
+
+from app.campaigns.models import Department
+from app.db import text_contains
+from app.people.models import Coworker
+
+TRIGRAM = 3  # characters: a shorter string holds no trigram, and the index cannot help
+# Matches worth reading to find their range of names (a few milliseconds at most); more are
+# common enough to fill a page at once. At 100,000 coworkers, 5%.
+FEW = 5000
+FIELDS = ("name", "job_title")
+
+# Made by migration d4c0de000004, outside the models (see `include_name`).
+SEARCH_TABLE = "coworker_search"  # SQLite: the FTS5 table, and the prefix of its shadow tables
+TRIGRAM_INDEXES = ("ix_coworker_name_trgm", "ix_coworker_job_title_trgm")  # PostgreSQL
+
+_fts = table(SEARCH_TABLE, column("rowid"), column(SEARCH_TABLE))
+
+
+def fts5_string(text: str, fields: Sequence[str]) -> str:
+    """`text` as one FTS5 string (its double quotes doubled), in these columns only."""
+    escaped = text.replace('"', '""')
+    return "{" + " ".join(fields) + "} : " + f'"{escaped}"'
+
+
+def narrow(
+    statement: Any,
+    session: Session,
+    text: str,
+    *,
+    campaign_id: int,
+    fields: Sequence[str] = FIELDS,
+    departments: bool = False,
+) -> Any:
+    """`statement` (over coworker) narrowed to those with `text` in one of `fields`, or, with
+    `departments`, in their department's name: case-insensitive, % and _ taken literally.
+
+    To build it, reads the campaign's matching departments and, for three characters or more,
+    how many rows match (up to `FEW` + 1) and the first and last of their names."""
+    department_ids = _departments_matching(session, campaign_id, text) if departments else []
+    exact: ColumnElement[bool] = or_(
+        *(text_contains(session, col(getattr(Coworker, field)), text) for field in fields),
+        *([col(Coworker.department_id).in_(department_ids)] if department_ids else []),
+    )
+    # A department's people are all through the alphabet: a page of them fills soon.
+    if len(text) < TRIGRAM or "\0" in text or department_ids:  # FTS5 stops reading at a NUL
+        return statement.where(exact)
+    name = col(Coworker.name)
+    if session.get_bind().dialect.name == "sqlite":
+        candidates = _fts_ids(text, fields)
+        hits = _count(session, candidates)  # every campaign's: enough to bound the work
+        if hits > FEW:
+            return statement.where(exact)
+        if hits == 0:
+            return statement.where(false())
+        # Walking names, test each one's id before reading its row.
+        narrowed = statement.where(col(Coworker.id).in_(candidates), exact)
+        # Only names gather in one stretch of the alphabet; other matches are spread through it.
+        if list(fields) != ["name"] and _count(session, _fts_ids(text, ["name"])) == 0:
+            return narrowed
+        # By id alone: any condition on the campaign would make SQLite walk its names.
+        span = _span(session, select(name).where(col(Coworker.id).in_(candidates), exact))
+        return narrowed.where(name.between(span.first, span.last))
+    # The plan depends on the text: one that psycopg's prepared statements would cache for
+    # another text (by default after five runs) could read the whole table.
+    session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    narrowed = statement.where(exact)
+    in_campaign = col(Coworker.campaign_id) == campaign_id
+    # Only names gather in one stretch of the alphabet: matches of the other fields are spread
+    # through it (or few), and PostgreSQL's own plan for them stands. Looking at names first
+    # spares reading a quarter of the table when "nurse" is a job title and no name.
+    by_name = _span(session, select(name).where(in_campaign, text_contains(session, name, text)))
+    if "name" not in fields or not 0 < by_name.rows <= FEW:
+        return narrowed
+    others = [
+        text_contains(session, col(getattr(Coworker, field)), text)
+        for field in fields
+        if field != "name"
+    ]
+    if not others:
+        return narrowed.where(name.between(by_name.first, by_name.last))
+    by_others = _span(session, select(name).where(in_campaign, or_(*others)))
+    if by_others.rows > FEW:
+        return narrowed
+    # In the database's order of names (its collation), not Python's; least() skips a NULL.
+    first = func.least(by_name.first, by_others.first)
+    last = func.greatest(by_name.last, by_others.last)
+    return narrowed.where(name.between(first, last))
+
+
+class _Span(NamedTuple):
+    rows: int  # up to FEW + 1
+    first: str | None  # None when no row
+    last: str | None
+
+
+def _fts_ids(text: str, fields: Sequence[str]) -> Any:
+    """SQLite: the ids of the coworkers whose `fields` may hold `text` (any case)."""
+    return select(_fts.c.rowid).where(_fts.c[SEARCH_TABLE].op("MATCH")(fts5_string(text, fields)))
+
+
+def _count(session: Session, rows: Any) -> int:
+    """How many rows `rows` selects, up to `FEW` + 1."""
+    return session.scalar(select(func.count()).select_from(rows.limit(FEW + 1).subquery())) or 0
+
+
+def _span(session: Session, names: Any) -> _Span:
+    """How many names `names` selects (up to `FEW` + 1), and the first and last of them."""
+    found = names.limit(FEW + 1).subquery()
+    rows, first, last = session.execute(
+        select(func.count(), func.min(found.c.name), func.max(found.c.name))
+    ).one()
+    return _Span(rows, first, last)
+
+
+def _departments_matching(session: Session, campaign_id: int, text: str) -> list[int]:
+    """A campaign has a few dozen departments at most: their ids, read once."""
+    return list(
+        session.scalars(
+            select(col(Department.id)).where(
+                col(Department.campaign_id) == campaign_id,
+                text_contains(session, col(Department.name), text),
+            )
+        )
+    )
+
+
+def include_name(name: str | None, type_: str, _parents: Any = None) -> bool:
+    """For Alembic: leave alone the search index objects, which the models cannot declare."""
+    if type_ == "table" and name is not None:
+        return name != SEARCH_TABLE and not name.startswith(SEARCH_TABLE + "_")
+    if type_ == "index":
+        return name not in TRIGRAM_INDEXES
+    return True
