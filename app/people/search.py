@@ -105,8 +105,9 @@ def narrow(
         # Only names gather in one stretch of the alphabet; other matches are spread through it.
         if list(fields) != ["name"] and _count(session, _fts_ids(text, ["name"])) == 0:
             return narrowed
-        # By id alone: any condition on the campaign would make SQLite walk its names.
-        span = _span(session, select(name).where(col(Coworker.id).in_(candidates), exact))
+        # The candidates' names bound the matches' (reading them by id alone: any condition on
+        # the campaign would make SQLite walk its names).
+        span = _span(session, select(name).where(col(Coworker.id).in_(candidates)))
         return narrowed.where(name.between(span.first, span.last))
     # The plan depends on the text: one that psycopg's prepared statements would cache for
     # another text (by default after five runs) could read the whole table.
