@@ -17,14 +17,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import BrowserContext, Page
 
 from tests.conftest import require
+from tests.e2e.browser import Watch
 
 CHROMIUM = Path(os.environ.get("RANKFILE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -213,3 +215,19 @@ def live_server(
 def base_url(live_server: LiveServer) -> str:
     """pytest-playwright's base_url (its own default fixture warns on pytest 9): the server's."""
     return live_server.base_url
+
+
+OpenPage = Callable[[dict[str, Any]], tuple[Page, Watch]]
+
+
+@pytest.fixture
+def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
+    """A new page in a new, watched browser context with the given device options."""
+
+    def open_(options: dict[str, Any]) -> tuple[Page, Watch]:
+        context = new_context(**options)
+        watch = Watch(origin=live_server.base_url)
+        watch.attach(context)
+        return context.new_page(), watch
+
+    return open_

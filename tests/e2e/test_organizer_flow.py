@@ -26,15 +26,9 @@ from playwright.sync_api import (
     expect,
 )
 
-from tests.e2e.conftest import LiveServer
-from tests.e2e.test_login import (
-    NARROW_PHONE,
-    PHONE,
-    Watch,
-    horizontal_overflow,
-    log_in,
-    path_of,
-)
+from tests.e2e.browser import Watch, path_of
+from tests.e2e.conftest import LiveServer, OpenPage
+from tests.e2e.test_login import NARROW_PHONE, PHONE, horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -138,22 +132,6 @@ LEVEL_COLOURS = """
     };
   })
 """
-
-
-OpenPage = Callable[[dict[str, Any]], tuple[Page, Watch]]
-
-
-@pytest.fixture
-def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
-    """A new page in a new, watched browser context with the given options (as test_login's)."""
-
-    def open_(options: dict[str, Any]) -> tuple[Page, Watch]:
-        context = new_context(**options)
-        watch = Watch(origin=live_server.base_url)
-        watch.attach(context)
-        return context.new_page(), watch
-
-    return open_
 
 
 @dataclass(frozen=True)

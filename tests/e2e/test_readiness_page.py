@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, run_command, server_env
-from tests.e2e.test_login import (
-    PHONE,
-    OpenPage,
-    Watch,
-    horizontal_overflow,
-    log_in,
-    path_of,
-)
+from tests.e2e.browser import path_of
+from tests.e2e.conftest import LiveServer, OpenPage, run_command, server_env
+from tests.e2e.test_login import PHONE, horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +27,6 @@ SCREENSHOTS = {
 }
 # An A4 page at 96 CSS px per inch, less Chromium's default print margins (about 1 cm a side).
 A4_PRINTABLE = {"width": 718, "height": 1047}
-
-
-@pytest.fixture
-def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
-    """A new page in a new, watched browser context with the given device options."""
-
-    def open_(options: dict[str, Any]) -> tuple[Page, Watch]:
-        context = new_context(**options)
-        watch = Watch(origin=live_server.base_url)
-        watch.attach(context)
-        return context.new_page(), watch
-
-    return open_
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,14 @@ sign-up sheet to PDF (A4) and finds one page per unit. No CSP violation or conso
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import LiveServer
-from tests.e2e.test_login import PHONE, Watch, log_in, path_of
+from tests.e2e.browser import Watch, path_of
+from tests.e2e.conftest import LiveServer, OpenPage
+from tests.e2e.test_login import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,22 +26,6 @@ MAX_TAP_RESPONSE_BYTES = 5 * 1024
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 SHEET_PDF = "/tmp/e2e-sign-up-sheet.pdf"  # noqa: S108 (a fixed place to look at, not a secret)
 CHECKLIST_SCREENSHOT = "/tmp/e2e-checklist.png"  # noqa: S108
-
-
-OpenPage = Callable[[dict[str, Any]], tuple[Page, Watch]]
-
-
-@pytest.fixture
-def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
-    """A new page in a new, watched browser context with the given options (as test_login's)."""
-
-    def open_(options: dict[str, Any]) -> tuple[Page, Watch]:
-        context = new_context(**options)
-        watch = Watch(origin=live_server.base_url)
-        watch.attach(context)
-        return context.new_page(), watch
-
-    return open_
 
 
 def counts(page: Page) -> tuple[int, int, int]:
