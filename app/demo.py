@@ -24,6 +24,7 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign, Membership, Role
 from app.db import utcnow
 from app.people.models import Coworker
+from app.structure_tests import service as structure_tests
 from app.structure_tests.models import (
     ParticipationResult,
     StructureTest,
@@ -291,6 +292,7 @@ def seed(*, session: Session, coworkers: int = 120, actor: str) -> DemoSeed:
             )
     for chunk in _chunks(result_rows):
         session.execute(insert(StructureTestResult), chunk)
+    structure_tests.refresh_latest_participation(session=session, test=test)
 
     audit.record(
         session=session, actor=actor, action="demo.seed", campaign_id=campaign_id, rows=coworkers

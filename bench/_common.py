@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RANKFILE = str(Path(sys.executable).parent / "rankfile")
 
@@ -28,6 +29,34 @@ def seed_demo(database_url: str, coworkers: int) -> dict[str, str]:
     )
     print(f"seeded {coworkers:,} coworkers in {time.perf_counter() - started:.1f} s")
     return dict(re.findall(r"email: (\S+)\s+password: (\S+)", done.stdout))
+
+
+class ServerClock:
+    """An ASGI wrapper that times the server's own work on each request: from the call into
+    the application until it has handed over the last byte of its response. What the test
+    client adds (its thread hops, reading and un-gzipping the body) is not server time."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.last_ms = 0.0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        started = time.perf_counter()
+        await self.app(scope, receive, send)
+        self.last_ms = (time.perf_counter() - started) * 1000
+
+
+def server_timed(
+    clock: ServerClock, request: Callable[[], object], runs: int, warmup: int = 5
+) -> list[float]:
+    """Server milliseconds per request (see ServerClock), after a warm-up."""
+    for _ in range(warmup):
+        request()
+    samples = []
+    for _ in range(runs):
+        request()
+        samples.append(clock.last_ms)
+    return samples
 
 
 def timed(action: Callable[[], object], runs: int, warmup: int = 5) -> list[float]:

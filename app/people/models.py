@@ -9,11 +9,17 @@ from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
 
+# Longest unassessed first: (campaign_id, active, last_assessed_at, id), NULLS FIRST on
+# PostgreSQL, which SQLite's index syntax cannot say (it puts NULLs first anyway). Made by
+# migration b8c0de000008, outside the metadata (see `app.people.search.include_name`).
+STALE_INDEX = "ix_coworker_stale"
+
 
 class Coworker(SQLModel, table=True):
     __tablename__ = "coworker"
     __table_args__ = (
-        # Serves the readiness rollup: counting by unit and level reads only this index.
+        # Serves the readiness rollup: counting by unit, level and participation in the latest
+        # structure test reads only this index.
         Index(
             "ix_coworker_rollup",
             "campaign_id",
@@ -22,6 +28,7 @@ class Coworker(SQLModel, table=True):
             "shift_id",
             "current_level",
             "is_committee",
+            "latest_participation_test_id",
         ),
         # Serves the trend's headcount: who joined the roster lately, and who has left.
         Index(
@@ -33,8 +40,10 @@ class Coworker(SQLModel, table=True):
             "shift_id",
             "departed_on",
         ),
-        # The coworker list: everyone by name, an organizer's list by name, longest unassessed.
-        Index("ix_coworker_campaign_id_active_name", "campaign_id", "active", "name"),
+        # The coworker list: everyone by name, an organizer's list by name. The id (the list's
+        # tie-break) and job title make a search of one or two characters, which no trigram
+        # serves, a walk of this index alone: 100,000 names without reading a row.
+        Index("ix_coworker_list_by_name", "campaign_id", "active", "name", "id", "job_title"),
         Index(
             "ix_coworker_campaign_id_organizer_id_active_name",
             "campaign_id",
@@ -42,12 +51,7 @@ class Coworker(SQLModel, table=True):
             "active",
             "name",
         ),
-        Index(
-            "ix_coworker_campaign_id_active_last_assessed_at",
-            "campaign_id",
-            "active",
-            "last_assessed_at",
-        ),
+        # Longest unassessed: STALE_INDEX, above.
         # Several NULL employee ids are allowed on both backends; a real id is unique per campaign.
         UniqueConstraint("campaign_id", "employee_id"),
         CheckConstraint("current_level BETWEEN 1 AND 5", name="current_level_range"),
@@ -76,6 +80,11 @@ class Coworker(SQLModel, table=True):
     # scans the history. NULL means unassessed.
     current_level: int | None = Field(default=None)
     last_assessed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Denormalised from the structure test results (by `structure_tests.service`, in the same
+    # transaction): the latest test, by date then id, this coworker took part in. Readiness
+    # then counts a test's participants in its rollup instead of joining 100,000 results.
+    # A cache of the results table, not a relationship: no foreign key.
+    latest_participation_test_id: int | None = Field(default=None)
     # Optimistic edits: a save carries the version it was loaded at.
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

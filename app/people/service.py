@@ -183,6 +183,24 @@ def list_coworkers(
     *, session: Session, access: CampaignAccess, user_id: int, filters: CoworkerFilters
 ) -> CoworkerPage:
     """One page of the coworkers this member may see, with names joined in (one query)."""
+    if filters.sort == "stale":
+        # Never assessed first, then the longest ago: the order of STALE_INDEX.
+        order: tuple[Any, ...] = (
+            col(Coworker.last_assessed_at).asc().nulls_first(),
+            col(Coworker.id),
+        )
+    else:
+        order = (col(Coworker.name), col(Coworker.id))
+    # The page's ids first, over coworker alone, then the names joined onto those rows only:
+    # joining before the sort would join every match of a search (thousands) to keep 51.
+    # One row more than a page tells whether there is a next page without counting them all.
+    page_ids = (
+        _filtered(session, select(col(Coworker.id)), access, user_id, filters)
+        .order_by(*order)
+        .offset((filters.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .subquery("page")
+    )
     organizer = aliased(User)
     statement = with_unit_names(
         select(
@@ -198,18 +216,11 @@ def list_coworkers(
             col(Coworker.active),
             col(organizer.name),
             col(organizer.email),
-        ).outerjoin(organizer, col(organizer.id) == col(Coworker.organizer_id))
-    )
-    statement = _filtered(session, statement, access, user_id, filters)
-    if filters.sort == "stale":
-        # Never assessed first, then the longest ago.
-        statement = statement.order_by(
-            col(Coworker.last_assessed_at).asc().nulls_first(), col(Coworker.id)
         )
-    else:
-        statement = statement.order_by(col(Coworker.name), col(Coworker.id))
-    # One row more than a page tells whether there is a next page without counting them all.
-    statement = statement.offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        .select_from(page_ids)
+        .join(Coworker, col(Coworker.id) == page_ids.c.id)
+        .outerjoin(organizer, col(organizer.id) == col(Coworker.organizer_id))
+    ).order_by(*order)
     rows = [
         CoworkerRow(
             id=row[0],

@@ -7,8 +7,9 @@ every status decision compares the exact values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache, cached_property
 from typing import Any
@@ -26,9 +27,12 @@ def ratio_pct(part: int, whole: int) -> Fraction | None:
 
 
 def round_half_up(value: Fraction, places: int = 1) -> Decimal:
-    """Round an exact value for display, half up (12.25 → 12.3), never on binary floats."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Round an exact value for display, half up (12.25 → 12.3, -12.25 → -12.3), never on
+    binary floats. In integers: a page rounds a thousand values, and decimal division and
+    quantize cost five times as much."""
+    twice_scaled = 2 * abs(value.numerator) * 10**places
+    units = (twice_scaled + value.denominator) // (2 * value.denominator)  # floor(x + ½)
+    return Decimal((value < 0, tuple(map(int, str(units))), -places))
 
 
 def display_pct(part: int, whole: int) -> str:
@@ -111,6 +115,20 @@ class UnitCounts:
             organizers=self.organizers + other.organizers,
             took_part=took_part,
         )
+
+
+def sum_counts(parts: Sequence[UnitCounts]) -> UnitCounts:
+    """Several units' counts as one unit's, added up in one pass (a campaign total adds up
+    hundreds: pairwise, each step would build a new UnitCounts)."""
+    if len(parts) == 1:
+        return parts[0]
+    took_part = [part.took_part for part in parts if part.took_part is not None]
+    return UnitCounts(
+        levels={level: sum(part.levels.get(level, 0) for part in parts) for level in LEVELS},
+        unassessed=sum(part.unassessed for part in parts),
+        organizers=sum(part.organizers for part in parts),
+        took_part=sum(took_part) if took_part else None,
+    )
 
 
 @dataclass(frozen=True)

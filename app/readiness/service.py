@@ -33,6 +33,7 @@ from app.readiness.math import (
     as_json,
     ratio_pct,
     readiness,
+    sum_counts,
 )
 from app.structure_tests.models import ParticipationResult, StructureTest, StructureTestResult
 
@@ -108,15 +109,35 @@ class Rollup:
     live: bool  # counted from today's levels, not from the history
 
 
-def level_rows(*, session: Session, campaign_id: int, as_of: dt.date | None) -> list[Any]:
-    """The one grouped query: (department, shift, level, committee) → active coworkers."""
+def _how_many(condition: Any) -> Any:
+    """SQL: how many rows of the group meet the condition. (An aggregate FILTER: on SQLite
+    faster than summing a CASE, and the same on PostgreSQL.)"""
+    return func.count().filter(condition)
+
+
+def level_rows(
+    *,
+    session: Session,
+    campaign_id: int,
+    as_of: dt.date | None,
+    participation_test_id: int | None = None,
+) -> list[Any]:
+    """The one grouped query: (department, shift, level) → active coworkers, how many of them
+    are on the committee, and how many took part in `participation_test_id` (today's view
+    only; else 0)."""
     if as_of is None:
+        took_part: Any = literal(0)
+        if participation_test_id is not None:
+            took_part = _how_many(
+                col(Coworker.latest_participation_test_id) == participation_test_id
+            )
         statement = select(
             col(Coworker.department_id),
             col(Coworker.shift_id),
             col(Coworker.current_level),
-            col(Coworker.is_committee),
             func.count(),
+            _how_many(col(Coworker.is_committee)),
+            took_part,
         ).where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
     else:
         # Each coworker's latest level before the cutoff, looked up per coworker on the
@@ -147,27 +168,31 @@ def level_rows(*, session: Session, campaign_id: int, as_of: dt.date | None) -> 
             per_coworker.c.department_id,
             per_coworker.c.shift_id,
             per_coworker.c.level,
-            per_coworker.c.is_committee,
             func.count(),
+            _how_many(per_coworker.c.is_committee),
+            literal(0),
         )
-    statement = statement.group_by(*statement.selected_columns[:4])
+    statement = statement.group_by(*statement.selected_columns[:3])
     return list(session.execute(statement))
 
 
-def latest_test(*, session: Session, campaign_id: int, as_of: dt.date) -> StructureTest | None:
-    """The campaign's latest structure test held on or before the date."""
+def latest_test(
+    *, session: Session, campaign_id: int, as_of: dt.date | None
+) -> StructureTest | None:
+    """The campaign's latest structure test held on or before the date (None: of all)."""
+    statement = select(StructureTest).where(col(StructureTest.campaign_id) == campaign_id)
+    if as_of is not None:
+        statement = statement.where(col(StructureTest.held_on) <= as_of)
     return session.scalar(
-        select(StructureTest)
-        .where(col(StructureTest.campaign_id) == campaign_id, col(StructureTest.held_on) <= as_of)
-        .order_by(col(StructureTest.held_on).desc(), col(StructureTest.id).desc())
-        .limit(1)
+        statement.order_by(col(StructureTest.held_on).desc(), col(StructureTest.id).desc()).limit(1)
     )
 
 
 def participation_rows(
     *, session: Session, campaign_id: int, test_id: int, as_of: dt.date | None
 ) -> list[Any]:
-    """(department, shift) → active coworkers who took part in the test.
+    """(department, shift) → active coworkers who took part in the test, from its results
+    (a past date, or a test that is not the campaign's last; else see `rollup`).
 
     Written as `id IN (participants)` so that SQLite starts from the participants (a range of
     their index) and looks each one up by id, rather than probing the results for every
@@ -193,29 +218,40 @@ def rollup(*, session: Session, campaign: Campaign, as_of: dt.date | None = None
     assert campaign.id is not None
     today = dt.datetime.now(dt.UTC).date()
     historical = as_of if as_of is not None and as_of < today else None
+    test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
+    # Today, when the test is the campaign's last, its participants are those whose latest
+    # participation it is: counted in the levels' own scan. (A later test, planned ahead, may
+    # be someone's latest; then, and for a past date, the test's results are joined.)
+    in_scan = (
+        historical is None
+        and test is not None
+        and test is latest_test(session=session, campaign_id=campaign.id, as_of=None)
+    )
     levels: dict[Cell, dict[int, int]] = defaultdict(dict)
-    unassessed: dict[Cell, int] = defaultdict(int)
+    unassessed: dict[Cell, int] = {}
     organizers: dict[Cell, int] = defaultdict(int)
-    for department_id, shift_id, level, is_committee, count in level_rows(
-        session=session, campaign_id=campaign.id, as_of=historical
+    took_part: dict[Cell, int] = defaultdict(int)
+    for department_id, shift_id, level, count, committee, participants in level_rows(
+        session=session,
+        campaign_id=campaign.id,
+        as_of=historical,
+        participation_test_id=test.id if in_scan and test is not None else None,
     ):
         cell = (department_id, shift_id)
         if level is None:
-            unassessed[cell] += count
+            unassessed[cell] = count
         else:
-            levels[cell][level] = levels[cell].get(level, 0) + count
-        if is_committee:
-            organizers[cell] += count
-    test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
-    took_part: dict[Cell, int] = {}
-    if test is not None:
+            levels[cell][level] = count
+        organizers[cell] += committee
+        took_part[cell] += participants
+    if test is not None and not in_scan:
         assert test.id is not None
-        took_part = {
-            (department_id, shift_id): count
+        took_part.update(
+            ((department_id, shift_id), count)
             for department_id, shift_id, count in participation_rows(
                 session=session, campaign_id=campaign.id, test_id=test.id, as_of=historical
             )
-        }
+        )
     cells = {
         cell: UnitCounts(
             levels=levels.get(cell, {}),
@@ -266,15 +302,16 @@ class Unit:
 def units(result: Rollup, by: Grouping) -> list[Unit]:
     """The rollup's cells summed into the units of one view, sorted by name."""
     thresholds = thresholds_of(result.campaign)
-    grouped: dict[tuple[int | None, int | None], UnitCounts] = {}
+    grouped: dict[tuple[int | None, int | None], list[UnitCounts]] = defaultdict(list)
     for (department_id, shift_id), counts in result.cells.items():
         key = (
             department_id if by != Grouping.shift else None,
             shift_id if by != Grouping.department else None,
         )
-        grouped[key] = grouped[key] + counts if key in grouped else counts
+        grouped[key].append(counts)
     rows = []
-    for (unit_department, unit_shift), counts in grouped.items():
+    for (unit_department, unit_shift), parts in grouped.items():
+        counts = sum_counts(parts)
         department = result.departments.get(unit_department) if unit_department else None
         shift = result.shifts.get(unit_shift) if unit_shift else None
         name = " / ".join(part for part in (department, shift) if part is not None)
@@ -292,9 +329,8 @@ def units(result: Rollup, by: Grouping) -> list[Unit]:
 
 
 def total(result: Rollup) -> Unit:
-    counts = UnitCounts(took_part=None if result.latest_test is None else 0)
-    for cell in result.cells.values():
-        counts = counts + cell
+    nobody = UnitCounts(took_part=None if result.latest_test is None else 0)
+    counts = sum_counts([nobody, *result.cells.values()])
     return Unit(
         name="All",
         department=None,
@@ -374,6 +410,10 @@ def trend(
     `today_counts`: the unit's counts today, when the caller already has them (a rollup).
     """
     assert campaign.id is not None
+    if session.get_bind().dialect.name == "postgresql":
+        # Each range below is a few thousand index entries at most: starting parallel workers
+        # for them (which the planner does for the changes of support) took 10 of 15 ms.
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     end = as_of or dt.datetime.now(dt.UTC).date()
     dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
     in_unit = [col(Coworker.campaign_id) == campaign.id]
@@ -537,6 +577,9 @@ def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
 # -- what the committee's page shows -----------------------------------------------------------
 
 
+WallCell = tuple[Unit | None, str, bool]  # (the unit or None, its coworker-list query, a total)
+
+
 @dataclass(frozen=True)
 class WallChart:
     """Departments down, shifts across: the classic wall chart, from the same rollup. It holds
@@ -546,6 +589,7 @@ class WallChart:
     shifts: list[Unit]  # each shift's total, by name
     units: list[Unit]  # each department × shift, by name
     cells: dict[Cell, Unit]
+    total: Unit  # the whole campaign
 
     def view(self, by: Grouping) -> list[Unit]:
         if by == Grouping.department:
@@ -556,6 +600,29 @@ class WallChart:
         if department_id is None or shift_id is None:
             return None
         return self.cells.get((department_id, shift_id))
+
+    def grid(self) -> list[tuple[Unit | None, list[WallCell]]]:
+        """The chart's rows in order, each headed by its department: a cell per shift, then
+        the department's total; last, headed by None, the shifts' totals and the grand total.
+        Laid out here so that the template places six hundred cells in one plain loop."""
+        rows: list[tuple[Unit | None, list[WallCell]]] = []
+        for department in self.departments:
+            row: list[WallCell] = [
+                (
+                    self.cell(department.department_id, shift.shift_id),
+                    f"?department={department.department_id}&shift={shift.shift_id}",
+                    False,
+                )
+                for shift in self.shifts
+            ]
+            row.append((department, f"?department={department.department_id}", True))
+            rows.append((department, row))
+        totals: list[WallCell] = [
+            (shift, f"?shift={shift.shift_id}", True) for shift in self.shifts
+        ]
+        totals.append((self.total, "", True))
+        rows.append((None, totals))
+        return rows
 
 
 def wall_chart(result: Rollup) -> WallChart:
@@ -569,6 +636,7 @@ def wall_chart(result: Rollup) -> WallChart:
             for unit in by_unit
             if unit.department_id is not None and unit.shift_id is not None
         },
+        total=total(result),
     )
 
 
@@ -582,28 +650,29 @@ class Weakest:
 def weakest(candidates: list[Unit], count: int = 5) -> Weakest:
     """Where the committee should look first. A unit with no organizer has the worst ratio."""
     staffed = [unit for unit in candidates if unit.readiness.counts.headcount > 0]
-    no_organizer = Fraction(10**9)
 
-    def support(unit: Unit) -> Fraction:
-        return unit.readiness.support_pct or Fraction(0)
+    # Ordered by shares as floats, which order exactly as the fractions would: two different
+    # shares of headcounts below ten million differ by more than 10⁻¹⁴, about a hundred times
+    # the spacing of floats in [0, 1], and equal shares give equal floats. (Exact fractions
+    # for hundreds of units cost more than the rest of the list.)
+    def share(part: int, unit: Unit) -> float:
+        return part / unit.readiness.counts.headcount
 
-    def ratio(unit: Unit) -> Fraction:
-        return unit.readiness.coworkers_per_organizer or no_organizer
+    def support(unit: Unit) -> tuple[float, int]:
+        return share(unit.readiness.counts.supporters, unit), -unit.readiness.counts.headcount
 
-    def assessed(unit: Unit) -> Fraction:
-        return unit.readiness.assessed_pct or Fraction(0)
+    def staffing(unit: Unit) -> tuple[float, int]:
+        # Organizers per coworker, lowest first: the most coworkers per organizer; none at all
+        # comes first.
+        return share(unit.readiness.counts.organizers, unit), -unit.readiness.counts.headcount
 
-    # The few first of hundreds: a heap, not a sort (each comparison is of exact fractions).
+    def assessed(unit: Unit) -> tuple[float, int]:
+        return share(unit.readiness.counts.assessed, unit), -unit.readiness.counts.headcount
+
     return Weakest(
-        lowest_support=nsmallest(
-            count, staffed, key=lambda u: (support(u), -u.readiness.counts.headcount)
-        ),
-        worst_ratio=nsmallest(
-            count, staffed, key=lambda u: (-ratio(u), -u.readiness.counts.headcount)
-        ),
-        lowest_assessed=nsmallest(
-            count, staffed, key=lambda u: (assessed(u), -u.readiness.counts.headcount)
-        ),
+        lowest_support=nsmallest(count, staffed, key=support),
+        worst_ratio=nsmallest(count, staffed, key=staffing),
+        lowest_assessed=nsmallest(count, staffed, key=assessed),
     )
 
 

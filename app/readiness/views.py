@@ -40,8 +40,8 @@ def readiness_page(request: Request, access: Committee, session: DbSession) -> R
     except InvalidInput as problem:
         by, as_of, status_code, error = readiness.Grouping.department, None, 422, problem.message
     result = readiness.rollup(session=session, campaign=access.campaign, as_of=as_of)
-    total = readiness.total(result)
     wall = readiness.wall_chart(result)
+    total = wall.total
     shown = wall.view(by)
     trend_department = _optional_int(params.get("department"))
     trend_shift = _optional_int(params.get("shift"))

@@ -51,6 +51,8 @@ class StructureTestResult(SQLModel, table=True):
         # Serves the counts per test and result, and readiness's participants per unit:
         # a test's participants are a range of this index, read without the table.
         Index("ix_structure_test_result_participants", "test_id", "result", "coworker_id"),
+        # A coworker's own results: their latest participation, and deleting a coworker.
+        Index("ix_structure_test_result_by_coworker", "coworker_id", "result", "test_id"),
     )
 
     test_id: int = Field(foreign_key="structure_test.id", ondelete="CASCADE", primary_key=True)

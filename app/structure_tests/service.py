@@ -12,11 +12,11 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlmodel import Session, col
 
 from app.accounts.models import User
@@ -320,7 +320,54 @@ def record(
                 for coworker_id in reachable
             ],
         )  # fmt: skip
+    refresh_latest_participation(session=session, test=test, coworker_ids=reachable)
     return len(reachable)
+
+
+def refresh_latest_participation(
+    *, session: Session, test: StructureTest, coworker_ids: Sequence[int | None] | None = None
+) -> None:
+    """Bring `coworker.latest_participation_test_id` up to date after `test`'s results changed
+    (for `coworker_ids`, or for everyone the test touched): in SQL, each coworker's latest test
+    by date then id that they took part in, read from their own results' index."""
+    latest = (
+        select(col(StructureTestResult.test_id))
+        .join(StructureTest, col(StructureTest.id) == col(StructureTestResult.test_id))
+        .where(
+            col(StructureTestResult.coworker_id) == col(Coworker.id),
+            col(StructureTestResult.result) == ParticipationResult.took_part.value,
+        )
+        .order_by(col(StructureTest.held_on).desc(), col(StructureTest.id).desc())
+        .limit(1)
+        .correlate(Coworker)
+        .scalar_subquery()
+    )
+    # Whoever has a result in the test now, and whoever's latest it was (a result removed).
+    touched = [
+        col(Coworker.campaign_id) == test.campaign_id,
+        or_(
+            col(Coworker.latest_participation_test_id) == test.id,
+            col(Coworker.id).in_(
+                select(col(StructureTestResult.coworker_id)).where(
+                    col(StructureTestResult.test_id) == test.id
+                )
+            ),
+        ),
+    ]
+    if coworker_ids is not None:
+        touched.append(col(Coworker.id).in_(coworker_ids))
+    # PostgreSQL: lock the rows first, in id order (concurrent refreshes queue, never deadlock).
+    # The update then starts after any other transaction recording results for these people
+    # has committed, and its subquery sees their results too.
+    session.execute(
+        select(col(Coworker.id)).where(*touched).order_by(col(Coworker.id)).with_for_update()
+    )
+    session.execute(
+        update(Coworker)
+        .where(*touched)
+        .values(latest_participation_test_id=latest)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _in_checklist(
@@ -546,6 +593,7 @@ def import_results(
     ]
     if rows:
         session.execute(insert(StructureTestResult), rows)
+    refresh_latest_participation(session=session, test=test)
     return len(results)
 
 

@@ -29,6 +29,9 @@ environment.filters["exact"] = exact  # a typed threshold (70, 20.8) as an exact
 environment.filters["pct"] = lambda value, unit="%": (
     "–" if value is None else f"{round_half_up(value)}{unit}"
 )
+# Translated text as a plain string, escaped when output like any other: for phrases filled in
+# hundreds of times per page (see readiness/_charts.html).
+environment.filters["plain"] = str
 templates = Jinja2Blocks(env=environment)
 
 

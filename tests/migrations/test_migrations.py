@@ -26,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
 from sqlmodel import SQLModel
@@ -368,8 +369,31 @@ def test_readiness_rollup_index_covers_the_counting_columns(empty_database_url: 
         "shift_id",
         "current_level",
         "is_committee",
+        "latest_participation_test_id",
     ]
     assert not rollup["unique"]
+
+
+@BOTH
+def test_the_latest_participation_is_filled_in_for_existing_results(
+    empty_database_url: str,
+) -> None:
+    """Readiness counts today's participants from `coworker.latest_participation_test_id`:
+    the migration that adds it must work it out from the results already recorded."""
+    url = empty_database_url
+    upgrade(url)
+    seed_every_table(url)  # a coworker who took part, written straight into the results
+    downgrade(url, "f6c0de000006")
+    upgrade(url)
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        filled = conn.execute(
+            text("SELECT coworker.latest_participation_test_id, structure_test.id FROM coworker "
+                 "CROSS JOIN structure_test")
+        ).all()  # fmt: skip
+    engine.dispose()
+    assert len(filled) == 1
+    assert filled[0][0] == filled[0][1]
 
 
 def test_packaged_migrations_are_the_repository_migrations() -> None:

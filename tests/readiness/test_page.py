@@ -32,6 +32,7 @@ from app.assessments.models import Assessment
 from app.campaigns.models import Campaign, Department, Role, Shift
 from app.db import session_scope, utcnow
 from app.people.models import Coworker
+from app.structure_tests import service as structure_tests
 from app.structure_tests.models import StructureTest, StructureTestResult
 from tests.factories import Factory, Member, log_in
 
@@ -170,6 +171,8 @@ def seeded(factory: Factory, engine: Engine, campaign: Campaign) -> Seeded:
                             result=result,
                         )
                     )
+        for test in (older, latest):
+            structure_tests.refresh_latest_participation(session=session, test=test)
         departments = {
             d.name: d.id
             for d in session.exec(

@@ -117,6 +117,7 @@ def add_test(
             session.add(
                 StructureTestResult(test_id=test.id, coworker_id=coworker_id, result=result)
             )
+        structure_tests.refresh_latest_participation(session=session, test=test)
         return test.slug
 
 

@@ -1119,6 +1119,63 @@ def test_readiness_uses_the_latest_test_by_date_not_by_creation(
     assert total["status"] == "supermajority"
 
 
+def test_readiness_follows_results_however_they_are_recorded(
+    client: TestClient, ward: tuple[Member, list[int]], engine: Engine
+) -> None:
+    """Readiness counts today's participants from each coworker's latest participation, kept
+    by every way of recording results: taps, corrections, a file, tests added in any order."""
+    member, ids = ward
+    campaign = member.campaign
+    log_in(client, member)
+    ward_tests = "/campaigns/ward/structure-tests"
+
+    def tap(slug: str, index: int, result: str) -> None:
+        response = client.post(
+            f"{ward_tests}/{slug}/results",
+            data={"coworker": str(ids[index]), "result": result},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+
+    def participation() -> float | None:
+        return readiness_total(client)["participation_pct"]  # type: ignore[no-any-return]
+
+    add_test(engine, campaign, "Petition", TODAY - dt.timedelta(days=20),
+             dict.fromkeys(ids[:6], "took_part"))  # fmt: skip
+    assert participation() == 60.0
+    tap("petition", 6, "took_part")
+    assert participation() == 70.0
+    tap("petition", 0, "not_reached")  # a correction: the result is deleted
+    tap("petition", 1, "declined")
+    assert participation() == 50.0
+
+    # A later test: nobody has taken part in it yet, whatever they did before.
+    add_test(engine, campaign, "Button day", TODAY - dt.timedelta(days=2))
+    assert participation() == 0.0
+    tap("button-day", 2, "took_part")
+    # A late result for the older test does not count for the newer one.
+    tap("petition", 9, "took_part")
+    assert participation() == 10.0
+    upload = client.post(
+        f"{ward_tests}/button-day/import",
+        files={"file": ("r.csv", b"Name,Department,Result\r\nNurse 3,Ward,took part\r\n"
+                        b"Nurse 4,Ward,yes\r\nNurse 2,Ward,declined\r\n", "text/csv")},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert upload.status_code == 303, upload.text
+    assert participation() == 20.0  # Nurse 3 and 4; Nurse 2 now declined
+
+    # Added afterwards but held before: the button day stays the latest.
+    add_test(engine, campaign, "Survey", TODAY - dt.timedelta(days=10),
+             dict.fromkeys(ids, "took_part"))  # fmt: skip
+    assert participation() == 20.0
+    # Planned ahead, and already signed by the same people: today's latest is still the
+    # button day, which they took part in.
+    add_test(engine, campaign, "Strike pledge", TODAY + dt.timedelta(days=7),
+             dict.fromkeys(ids[3:5], "took_part"))  # fmt: skip
+    assert participation() == 20.0
+
+
 def test_strike_ready_compares_participation_with_the_campaigns_threshold_not_the_goal(
     client: TestClient, ward: tuple[Member, list[int]], engine: Engine
 ) -> None:

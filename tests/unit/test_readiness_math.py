@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -51,3 +51,15 @@ def test_shares_stay_between_0_and_100(whole: int, data: st.DataObject) -> None:
     assert pct is not None
     assert 0 <= pct <= 100
     assert Decimal(0) <= round_half_up(pct) <= Decimal(100)
+
+
+@given(
+    st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**6),
+    st.integers(min_value=0, max_value=4),
+)
+def test_rounding_half_up_agrees_with_decimal_arithmetic(value: Fraction, places: int) -> None:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    expected = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = round_half_up(value, places)
+    assert rounded == expected
+    assert str(rounded) == str(expected)  # "12.0", "0.0", "-3.3": the same digits shown

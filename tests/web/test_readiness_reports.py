@@ -21,6 +21,7 @@ from app.db import session_scope, utcnow
 from app.people import roster
 from app.people.models import Coworker
 from app.readiness import service as readiness
+from app.structure_tests import service as structure_tests
 from app.structure_tests.models import StructureTest, StructureTestResult
 from tests.factories import Factory, log_in
 
@@ -78,6 +79,7 @@ def structure_test(
             StructureTestResult(test_id=test.id, coworker_id=c.id, result="took_part")
             for c in took_part
         )
+        structure_tests.refresh_latest_participation(session=session, test=test)
 
 
 @pytest.fixture
