@@ -7,6 +7,7 @@ every status decision compares the exact values.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,10 +36,15 @@ def round_half_up(value: Fraction, places: int = 1) -> Decimal:
     return Decimal((value < 0, tuple(map(int, str(units))), -places))
 
 
+def shown(value: Fraction | None, unit: str = "%") -> str:
+    """An exact value for people, one decimal half up: "12.5%" ("12.5" with unit=""), or "–"
+    when undefined."""
+    return "–" if value is None else f"{round_half_up(value)}{unit}"
+
+
 def display_pct(part: int, whole: int) -> str:
     """A share for people: "12.5%", or "–" when undefined."""
-    pct = ratio_pct(part, whole)
-    return "–" if pct is None else f"{round_half_up(pct)}%"
+    return shown(ratio_pct(part, whole))
 
 
 @cache  # a page compares each of hundreds of units with the same few thresholds
@@ -105,6 +111,11 @@ class UnitCounts:
     def supporters(self) -> int:
         return sum(self.levels.get(level, 0) for level in SUPPORT_LEVELS)
 
+    @cached_property
+    def per_level(self) -> tuple[int, ...]:
+        """How many at each level, 1 to 5."""
+        return tuple(self.levels.get(level, 0) for level in LEVELS)
+
     def __add__(self, other: UnitCounts) -> UnitCounts:
         took_part = None
         if self.took_part is not None or other.took_part is not None:
@@ -123,8 +134,11 @@ def sum_counts(parts: Sequence[UnitCounts]) -> UnitCounts:
     if len(parts) == 1:
         return parts[0]
     took_part = [part.took_part for part in parts if part.took_part is not None]
+    levels: Counter[int] = Counter()
+    for part in parts:
+        levels.update(part.levels)
     return UnitCounts(
-        levels={level: sum(part.levels.get(level, 0) for part in parts) for level in LEVELS},
+        levels={level: levels[level] for level in LEVELS},
         unassessed=sum(part.unassessed for part in parts),
         organizers=sum(part.organizers for part in parts),
         took_part=sum(took_part) if took_part else None,

@@ -218,15 +218,14 @@ def rollup(*, session: Session, campaign: Campaign, as_of: dt.date | None = None
     assert campaign.id is not None
     today = dt.datetime.now(dt.UTC).date()
     historical = as_of if as_of is not None and as_of < today else None
-    test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
-    # Today, when the test is the campaign's last, its participants are those whose latest
-    # participation it is: counted in the levels' own scan. (A later test, planned ahead, may
-    # be someone's latest; then, and for a past date, the test's results are joined.)
-    in_scan = (
-        historical is None
-        and test is not None
-        and test is latest_test(session=session, campaign_id=campaign.id, as_of=None)
-    )
+    # Today, when the latest test is the campaign's last, its participants are those whose
+    # latest participation it is: counted in the levels' own scan. (A later test, planned
+    # ahead, may be someone's latest; then, and for a past date, the test's results are joined.)
+    test = latest_test(session=session, campaign_id=campaign.id, as_of=None)
+    in_scan = historical is None
+    if test is not None and test.held_on > (as_of or today):
+        test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
+        in_scan = False
     levels: dict[Cell, dict[int, int]] = defaultdict(dict)
     unassessed: dict[Cell, int] = {}
     organizers: dict[Cell, int] = defaultdict(int)

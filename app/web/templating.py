@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from app.i18n import translations
 from app.paths import TEMPLATES_DIR
-from app.readiness.math import exact, round_half_up
+from app.readiness.charts import ChartWords, bar_rects, wall_cells
+from app.readiness.math import exact, shown
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -26,9 +27,9 @@ environment.install_gettext_translations(translations(), newstyle=True)  # type:
 # An exact value (a Fraction, or None when undefined) for people, one decimal half up: "12.5%"
 # ("12.5" with `pct("")`, for ratios), or "–".
 environment.filters["exact"] = exact  # a typed threshold (70, 20.8) as an exact Fraction
-environment.filters["pct"] = lambda value, unit="%": (
-    "–" if value is None else f"{round_half_up(value)}{unit}"
-)
+environment.filters["pct"] = shown
+# The readiness charts' repeated markup (see app/readiness/charts.py).
+environment.globals.update(ChartWords=ChartWords, wall_cells=wall_cells, bar_rects=bar_rects)
 # Translated text as a plain string, escaped when output like any other: for phrases filled in
 # hundreds of times per page (see readiness/_charts.html).
 environment.filters["plain"] = str
