@@ -29,7 +29,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import col, select
 
 from app.assessments.models import Assessment
-from app.campaigns.models import Campaign, Department, Role, Shift
+from app.campaigns.models import Campaign, Department, LevelDefinition, Role, Shift
 from app.db import session_scope, utcnow
 from app.people.models import Coworker
 from app.structure_tests import service as structure_tests
@@ -486,6 +486,37 @@ def test_bar_segments_are_proportional_to_the_counts(
     first = next(iter(expected))
     assert labels[0].startswith(f"{first} · ")
     assert len(page.select("#units-table tbody tr")) == len(labels)
+
+
+def test_names_and_labels_in_the_charts_are_text_not_markup(
+    client: TestClient, engine: Engine, seeded: Seeded, committee: Member
+) -> None:
+    """The wall chart's cells and the bars' segments are written in Python: what an admin
+    typed (a level's label, a department's name) must come out as text."""
+    label = '<img src=x onerror="alert(1)"> & co'
+    department = "ICU <script>alert(2)</script>"
+    with session_scope(engine) as session:
+        session.execute(
+            update(LevelDefinition)
+            .where(col(LevelDefinition.campaign_id) == seeded.campaign.id)
+            .where(col(LevelDefinition.level) == 1)
+            .values(label=label)
+        )
+        session.execute(
+            update(Department)
+            .where(col(Department.id) == seeded.departments["ICU"])
+            .values(name=department)
+        )
+    response = get_page(client, committee, "?by=unit")
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select("img") == []
+    assert {str(tag["src"]) for tag in page.select("script")} == BASE_SCRIPTS
+    titles = [text(rect.title) for rect in page.select("svg#bars rect")]
+    assert f"1 {label}: 2 of 8" in titles
+    wall_rows = [text(row.th) for row in page.select("#wall tbody tr")]
+    assert department in wall_rows
+    assert "<script>alert(2)</script>" not in response.text
 
 
 def test_the_bars_table_equivalent_has_every_count(
