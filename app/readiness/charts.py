@@ -9,6 +9,7 @@ of 630 cells and 750 segments in Jinja a third of it again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -16,7 +17,7 @@ from markupsafe import Markup, escape
 from app.readiness.math import LEVELS, UnitCounts, shown
 
 if TYPE_CHECKING:
-    from app.readiness.service import WallCell
+    from app.readiness.service import Unit, WallCell
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,37 @@ def bar_segments(counts: UnitCounts) -> list[Segment]:
 @dataclass(frozen=True)
 class ChartWords:
     """The translated words (and symbols) every cell and segment repeats, made once per page by
-    the template."""
+    the template, and escaped once: the numbers filled in per cell need no escaping."""
 
     of_n: str  # "of %(n)s"
     n_of_total: str  # "%(n)s of %(total)s"
     symbols: dict[str, str]  # status → its symbol
     statuses: dict[str, str]  # status → its word
     levels: dict[int | None, str]  # level → "1 Leader"; None → "Unassessed"
+
+    @cached_property
+    def of_n_html(self) -> str:
+        return str(escape(self.of_n))
+
+    @cached_property
+    def n_of_total_html(self) -> str:
+        return str(escape(self.n_of_total))
+
+    @cached_property
+    def statuses_html(self) -> dict[str, str]:
+        """Status → its symbol and word."""
+        return {
+            status: f"{escape(symbol)} {escape(self.statuses[status])}"
+            for status, symbol in self.symbols.items()
+        }
+
+    @cached_property
+    def levels_html(self) -> dict[int | None, str]:
+        return {level: str(escape(label)) for level, label in self.levels.items()}
+
+
+# The functions below build their markup from the escaped words above, numbers of our own and
+# escaped names: safe, and Markup.format would cost 7× as much per cell.
 
 
 def wall_cells(cells: list[WallCell], words: ChartWords) -> Markup:
@@ -78,15 +103,13 @@ def wall_cells(cells: list[WallCell], words: ChartWords) -> Markup:
             continue
         readiness = unit.readiness
         status = readiness.status
-        headcount = escape(words.of_n % {"n": readiness.counts.headcount})
-        shown_status = f"{escape(words.symbols[status])} {escape(words.statuses[status])}"
+        headcount = words.of_n_html % {"n": readiness.counts.headcount}
         html.append(
             f'<td class="st-{status}{" total" if is_total else ""}">'
             f'<a href="coworkers{escape(query)}"><b>{shown(readiness.support_pct)}</b> '
-            f"{headcount} <small>{shown_status}</small></a></td>"
+            f"{headcount} <small>{words.statuses_html[status]}</small></a></td>"
         )
-    # Safe: every text is escaped; the rest are numbers and statuses of our own.
-    return Markup("".join(html))  # noqa: S704 (Markup.format would cost 7× as much per cell)
+    return Markup("".join(html))  # noqa: S704 (see above)
 
 
 def bar_rects(segments: list[Segment], headcount: int, y: int, words: ChartWords) -> Markup:
@@ -94,11 +117,23 @@ def bar_rects(segments: list[Segment], headcount: int, y: int, words: ChartWords
     html = []
     for segment in segments:
         x = f' x="{segment.x}"' if segment.x else ""
-        label = escape(words.levels[segment.level])
-        count = escape(words.n_of_total % {"n": segment.count, "total": headcount})
+        count = words.n_of_total_html % {"n": segment.count, "total": headcount}
         html.append(
             f'<rect class="l{segment.level or "u"}"{x} y="{y}" width="{segment.width}" '
-            f'height="14"><title>{label}: {count}</title></rect>'
+            f'height="14"><title>{words.levels_html[segment.level]}: {count}</title></rect>'
         )
-    # Safe: every text is escaped; the rest are numbers of our own.
-    return Markup("".join(html))  # noqa: S704 (as in wall_cells)
+    return Markup("".join(html))  # noqa: S704 (see above)
+
+
+def units_rows(units: list[Unit]) -> Markup:
+    """The bars' table equivalent, a row per unit: its name, the count at each level, the
+    unassessed, the headcount and the support."""
+    html = []
+    for unit in units:
+        counts = unit.readiness.counts
+        levels = "".join(f"<td>{count}</td>" for count in counts.per_level)
+        html.append(
+            f'<tr><th scope="row">{escape(unit.name)}</th>{levels}<td>{counts.unassessed}</td>'
+            f"<td>{counts.headcount}</td><td>{shown(unit.readiness.support_pct)}</td></tr>"
+        )
+    return Markup("\n".join(html))  # noqa: S704 (see above)
