@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
@@ -160,6 +161,13 @@ def text_contains(session: Any, column: Any, text: str) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         return column.contains(text, autoescape=True)
     return column.icontains(text, autoescape=True)
+
+
+def set_local(session: Any, setting: str, value: str) -> None:
+    """PostgreSQL: one of the planner's settings (a name and value of our own, never input)
+    until the transaction ends. SQLite has no such settings: nothing to do there."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text(f"SET LOCAL {setting} = {value}"))
 
 
 def dispose_engines() -> None:

@@ -51,11 +51,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, any_, column, false, func, or_, select, table
-from sqlalchemy import text as sql_text
 from sqlmodel import Session, col
 
 from app.campaigns.models import Department
-from app.db import text_contains
+from app.db import set_local, text_contains
 from app.people.models import STALE_INDEX, Coworker
 
 TRIGRAM = 3  # characters: a shorter string holds no trigram, and the index cannot help
@@ -111,7 +110,7 @@ def narrow(
     if len(text) < TRIGRAM or "\0" in text:  # FTS5 stops reading at a NUL
         return statement.where(exact)
     name = col(Coworker.name)
-    if session.get_bind().dialect.name == "sqlite":
+    if not postgresql:
         candidates = _fts_ids(text, fields)
         hits = _count(session, candidates)  # every campaign's: enough to bound the work
         if hits > FEW:
@@ -182,7 +181,7 @@ def _narrow_by_bigram(
 def _custom_plans(session: Session) -> None:
     """PostgreSQL: the plan depends on the text. One that psycopg's prepared statements would
     cache for another text (by default after five runs) could read the whole table."""
-    session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    set_local(session, "plan_cache_mode", "force_custom_plan")
 
 
 class _Span(NamedTuple):
@@ -214,9 +213,9 @@ def _pg_span(session: Session, names: Any) -> _Span:
     """`_span` on PostgreSQL, from the trigram indexes. It prices ILIKE as cheap as `=`, so
     testing every name held in a btree (an index-only scan: 40 ms at 100,000) can look cheaper
     to it than reading the few rows the trigram index finds; more so as the table grows."""
-    session.execute(sql_text("SET LOCAL enable_indexonlyscan = off"))
+    set_local(session, "enable_indexonlyscan", "off")
     span = _span(session, names)
-    session.execute(sql_text("SET LOCAL enable_indexonlyscan TO DEFAULT"))
+    set_local(session, "enable_indexonlyscan", "DEFAULT")
     return span
 
 

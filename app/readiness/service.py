@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 
 from app.assessments.models import CHANGES_SUPPORT, Assessment
 from app.campaigns.models import UNASSIGNED, Campaign, Department, Shift
+from app.db import set_local
 from app.errors import InvalidInput
 from app.people.models import Coworker
 from app.readiness.math import (
@@ -409,10 +410,9 @@ def trend(
     `today_counts`: the unit's counts today, when the caller already has them (a rollup).
     """
     assert campaign.id is not None
-    if session.get_bind().dialect.name == "postgresql":
-        # Each range below is a few thousand index entries at most: starting parallel workers
-        # for them (which the planner does for the changes of support) took 10 of 15 ms.
-        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    # Each range below is a few thousand index entries at most: starting parallel workers for
+    # them (which PostgreSQL's planner does for the changes of support) took 10 of 15 ms.
+    set_local(session, "max_parallel_workers_per_gather", "0")
     end = as_of or dt.datetime.now(dt.UTC).date()
     dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
     in_unit = [col(Coworker.campaign_id) == campaign.id]
