@@ -1,9 +1,9 @@
 """The readiness page's charts: the bars' geometry, and the markup repeated for every unit.
 
 The template lays out each chart and translates its words; what it repeats hundreds of times
-(a wall chart cell, a bar segment) is written here, escaped as Jinja would. At 500 units, a
-Jinja macro per bar segment cost more than all the rest of the page, and the values and lookups
-of 630 cells and 750 segments in Jinja a third of it again.
+(a wall chart cell, a bar's segments, a table row) is written here, escaped as Jinja would. At
+500 units, a Jinja macro per bar segment cost more than all the rest of the page, and the values
+and lookups of 630 cells and 750 segments in Jinja a third of it again.
 """
 
 from __future__ import annotations
@@ -14,46 +14,15 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from app.readiness.math import LEVELS, UnitCounts, shown
+from app.readiness.math import LEVELS, display_pct
 
 if TYPE_CHECKING:
     from app.readiness.service import Unit, WallCell
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One level's share of a unit's bar, in percent of the unit's headcount."""
-
-    level: int | None  # None: the unassessed
-    count: int
-    x: str | None  # where it starts; None for the first (SVG's default, 0)
-    width: str
-
-
 def coordinate(value: float) -> str:
     """A coordinate to two decimals, without trailing zeros: 25, 33.33, 12.5."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def bar_segments(counts: UnitCounts) -> list[Segment]:
-    """Levels 1 to 5 from the left, then the unassessed; levels nobody is at are left out."""
-    headcount = counts.headcount
-    segments: list[Segment] = []
-    before = 0
-    for level in (*LEVELS, None):
-        count = counts.levels.get(level, 0) if level is not None else counts.unassessed
-        if not count:
-            continue
-        segments.append(
-            Segment(
-                level=level,
-                count=count,
-                x=coordinate(100 * before / headcount) if before else None,
-                width=coordinate(100 * count / headcount),
-            )
-        )
-        before += count
-    return segments
 
 
 @dataclass(frozen=True)
@@ -66,6 +35,7 @@ class ChartWords:
     symbols: dict[str, str]  # status → its symbol
     statuses: dict[str, str]  # status → its word
     levels: dict[int | None, str]  # level → "1 Leader"; None → "Unassessed"
+    all_departments: str  # the heading of the wall chart's row of totals
 
     @cached_property
     def of_n_html(self) -> str:
@@ -84,6 +54,10 @@ class ChartWords:
         }
 
     @cached_property
+    def all_departments_html(self) -> str:
+        return str(escape(self.all_departments))
+
+    @cached_property
     def levels_html(self) -> dict[int | None, str]:
         return {level: str(escape(label)) for level, label in self.levels.items()}
 
@@ -92,35 +66,77 @@ class ChartWords:
 # escaped names: safe, and Markup.format would cost 7× as much per cell.
 
 
-def wall_cells(cells: list[WallCell], words: ChartWords) -> Markup:
-    """One row of the wall chart: per cell, support, headcount and status (symbol and word,
-    so that colour is never the only signal), linking to the cell's coworker list (relative
-    to the readiness page)."""
+def coworkers_href(unit: Unit) -> str:
+    """The unit's coworker list, relative to the readiness page, as an attribute value (its
+    ids are numbers: nothing to escape)."""
+    department, shift = unit.department_id, unit.shift_id
+    if department is None:
+        return "coworkers" if shift is None else f"coworkers?shift={shift}"
+    return f"coworkers?department={department}" + ("" if shift is None else f"&amp;shift={shift}")
+
+
+def wall_rows(rows: list[tuple[Unit | None, list[WallCell]]], words: ChartWords) -> Markup:
+    """Rows of the wall chart (`WallChart.grid`), each headed by its department (None: the
+    totals). Per cell: support, headcount and status (symbol and word, so that colour is never
+    the only signal), linking to the cell's coworker list."""
     html = []
-    for unit, query, is_total in cells:
-        if unit is None:
-            html.append('<td class="empty">–</td>')
-            continue
-        readiness = unit.readiness
-        status = readiness.status
-        headcount = words.of_n_html % {"n": readiness.counts.headcount}
-        html.append(
-            f'<td class="st-{status}{" total" if is_total else ""}">'
-            f'<a href="coworkers{escape(query)}"><b>{shown(readiness.support_pct)}</b> '
-            f"{headcount} <small>{words.statuses_html[status]}</small></a></td>"
-        )
+    for department, cells in rows:
+        heading = words.all_departments_html if department is None else escape(department.name)
+        html.append(f'<tr><th scope="row">{heading}</th>')
+        for unit, is_total in cells:
+            if unit is None:
+                html.append('<td class="empty">–</td>')
+                continue
+            status = unit.readiness.status
+            counts = unit.readiness.counts
+            support = display_pct(counts.supporters, counts.headcount)
+            headcount = words.of_n_html % {"n": counts.headcount}
+            html.append(
+                f'<td class="st-{status}{" total" if is_total else ""}">'
+                f'<a href="{coworkers_href(unit)}"><b>{support}</b> '
+                f"{headcount} <small>{words.statuses_html[status]}</small></a></td>"
+            )
+        html.append("</tr>\n")
     return Markup("".join(html))  # noqa: S704 (see above)
 
 
-def bar_rects(segments: list[Segment], headcount: int, y: int, words: ChartWords) -> Markup:
-    """One unit's bar: a rectangle per level, with its level and count as a tooltip."""
+def bar_rows(units: list[Unit], top: int, row: int, words: ChartWords) -> Markup:
+    """A bar per unit, `row` pixels apart from `top`: levels 1 to 5 from the left, then the
+    unassessed, a rectangle each in percent of the unit's headcount (levels nobody is at are
+    left out), with its level and count as a tooltip."""
     html = []
-    for segment in segments:
-        x = f' x="{segment.x}"' if segment.x else ""
-        count = words.n_of_total_html % {"n": segment.count, "total": headcount}
+    for index, unit in enumerate(units):
+        y = top + index * row + 17
+        counts = unit.readiness.counts
+        headcount = counts.headcount
+        before = 0
+        for level, count in zip(
+            (*LEVELS, None), (*counts.per_level, counts.unassessed), strict=True
+        ):
+            if not count:
+                continue
+            x = f' x="{coordinate(100 * before / headcount)}"' if before else ""
+            width = coordinate(100 * count / headcount)
+            tooltip = words.n_of_total_html % {"n": count, "total": headcount}
+            html.append(
+                f'<rect class="l{level or "u"}"{x} y="{y}" width="{width}" height="14">'
+                f"<title>{words.levels_html[level]}: {tooltip}</title></rect>"
+            )
+            before += count
+        html.append("\n")
+    return Markup("".join(html))  # noqa: S704 (see above)
+
+
+def bar_labels(units: list[Unit], top: int, row: int, words: ChartWords) -> Markup:
+    """Each bar's label line above it: the unit's name, support and headcount."""
+    html = []
+    for index, unit in enumerate(units):
+        counts = unit.readiness.counts
+        support = display_pct(counts.supporters, counts.headcount)
+        headcount = words.of_n_html % {"n": counts.headcount}
         html.append(
-            f'<rect class="l{segment.level or "u"}"{x} y="{y}" width="{segment.width}" '
-            f'height="14"><title>{words.levels_html[segment.level]}: {count}</title></rect>'
+            f'<text y="{top + index * row + 13}">{escape(unit.name)} · {support} {headcount}'
+            "</text>\n"
         )
     return Markup("".join(html))  # noqa: S704 (see above)
 
@@ -132,8 +148,9 @@ def units_rows(units: list[Unit]) -> Markup:
     for unit in units:
         counts = unit.readiness.counts
         levels = "".join(f"<td>{count}</td>" for count in counts.per_level)
+        support = display_pct(counts.supporters, counts.headcount)
         html.append(
             f'<tr><th scope="row">{escape(unit.name)}</th>{levels}<td>{counts.unassessed}</td>'
-            f"<td>{counts.headcount}</td><td>{shown(unit.readiness.support_pct)}</td></tr>"
+            f"<td>{counts.headcount}</td><td>{support}</td></tr>"
         )
     return Markup("\n".join(html))  # noqa: S704 (see above)

@@ -7,12 +7,11 @@ every status decision compares the exact values.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -27,24 +26,36 @@ def ratio_pct(part: int, whole: int) -> Fraction | None:
     return Fraction(100 * part, whole)
 
 
+def _half_up(numerator: int, denominator: int, places: int) -> int:
+    """|numerator / denominator| × 10^places rounded half up (denominator > 0), in integers:
+    floor(x + ½)."""
+    return (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+
+
 def round_half_up(value: Fraction, places: int = 1) -> Decimal:
     """Round an exact value for display, half up (12.25 → 12.3, -12.25 → -12.3), never on
     binary floats. In integers: a page rounds a thousand values, and decimal division and
     quantize cost five times as much."""
-    twice_scaled = 2 * abs(value.numerator) * 10**places
-    units = (twice_scaled + value.denominator) // (2 * value.denominator)  # floor(x + ½)
+    units = _half_up(value.numerator, value.denominator, places)
     return Decimal((value < 0, tuple(map(int, str(units))), -places))
+
+
+def _one_decimal(numerator: int, denominator: int, unit: str) -> str:
+    """The digits of `round_half_up(numerator / denominator)`, written straight from the
+    integer: a wall chart shows hundreds, and a Decimal for each cost half of a cell's time."""
+    tenths = _half_up(numerator, denominator, 1)
+    return f"{'-' if numerator < 0 else ''}{tenths // 10}.{tenths % 10}{unit}"
 
 
 def shown(value: Fraction | None, unit: str = "%") -> str:
     """An exact value for people, one decimal half up: "12.5%" ("12.5" with unit=""), or "–"
     when undefined."""
-    return "–" if value is None else f"{round_half_up(value)}{unit}"
+    return "–" if value is None else _one_decimal(value.numerator, value.denominator, unit)
 
 
 def display_pct(part: int, whole: int) -> str:
-    """A share for people: "12.5%", or "–" when undefined."""
-    return shown(ratio_pct(part, whole))
+    """A share for people: "12.5%", or "–" when undefined (no whole)."""
+    return "–" if whole <= 0 else _one_decimal(100 * part, whole, "%")
 
 
 @cache  # a page compares each of hundreds of units with the same few thresholds
@@ -89,131 +100,126 @@ def check_thresholds(thresholds: Thresholds) -> dict[str, str]:
     return problems
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitCounts:
-    """What SQL counted for one unit: the only input the math needs."""
+    """What SQL counted for one unit: the only input the math needs. The totals are worked out
+    once, when the counts are made: a page reads them for hundreds of units."""
 
-    levels: dict[int, int] = field(default_factory=dict)  # level → active coworkers
+    per_level: tuple[int, ...] = (0,) * len(LEVELS)  # how many at each level, 1 to 5
     unassessed: int = 0
     organizers: int = 0  # committee members in the unit
     took_part: int | None = None  # in the latest structure test; None when there is none
+    assessed: int = field(init=False)
+    headcount: int = field(init=False)
+    supporters: int = field(init=False)
 
-    # Cached: the counts never change (frozen), and a page reads them for hundreds of units.
-    @cached_property
-    def headcount(self) -> int:
-        return self.unassessed + sum(self.levels.values())
+    def __post_init__(self) -> None:
+        assessed = sum(self.per_level)
+        object.__setattr__(self, "assessed", assessed)
+        object.__setattr__(self, "headcount", assessed + self.unassessed)
+        supporters = sum(self.per_level[level - 1] for level in SUPPORT_LEVELS)
+        object.__setattr__(self, "supporters", supporters)
 
-    @cached_property
-    def assessed(self) -> int:
-        return sum(self.levels.values())
-
-    @cached_property
-    def supporters(self) -> int:
-        return sum(self.levels.get(level, 0) for level in SUPPORT_LEVELS)
-
-    @cached_property
-    def per_level(self) -> tuple[int, ...]:
-        """How many at each level, 1 to 5."""
-        return tuple(self.levels.get(level, 0) for level in LEVELS)
+    @property
+    def levels(self) -> dict[int, int]:
+        """Level → how many."""
+        return dict(zip(LEVELS, self.per_level, strict=True))
 
     def __add__(self, other: UnitCounts) -> UnitCounts:
-        took_part = None
-        if self.took_part is not None or other.took_part is not None:
-            took_part = (self.took_part or 0) + (other.took_part or 0)
-        return UnitCounts(
-            levels={lvl: self.levels.get(lvl, 0) + other.levels.get(lvl, 0) for lvl in LEVELS},
-            unassessed=self.unassessed + other.unassessed,
-            organizers=self.organizers + other.organizers,
-            took_part=took_part,
-        )
+        return sum_counts([self, other])
 
 
 def sum_counts(parts: Sequence[UnitCounts]) -> UnitCounts:
-    """Several units' counts as one unit's, added up in one pass (a campaign total adds up
-    hundreds: pairwise, each step would build a new UnitCounts)."""
-    if len(parts) == 1:
-        return parts[0]
+    """Several units' counts as one unit's, added up column by column in one pass (a campaign
+    total adds up hundreds)."""
+    if len(parts) <= 1:
+        return parts[0] if parts else UnitCounts()
     took_part = [part.took_part for part in parts if part.took_part is not None]
-    levels: Counter[int] = Counter()
-    for part in parts:
-        levels.update(part.levels)
     return UnitCounts(
-        levels={level: levels[level] for level in LEVELS},
+        per_level=tuple(map(sum, zip(*(part.per_level for part in parts), strict=True))),
         unassessed=sum(part.unassessed for part in parts),
         organizers=sum(part.organizers for part in parts),
         took_part=sum(took_part) if took_part else None,
     )
 
 
-@dataclass(frozen=True)
 class Readiness:
-    """A unit's readiness: exact values, and the status they give. Each value is worked out
-    when first read: a wall chart of 500 units reads little more than support and status."""
+    """A unit's readiness: its status, worked out at once (a wall chart of 500 units shows it
+    for each), and its exact values, worked out when read."""
 
+    __slots__ = ("counts", "status", "thresholds")
     counts: UnitCounts
     thresholds: Thresholds
+    status: str
 
-    @cached_property
-    def assessed_pct(self) -> Fraction | None:
-        return ratio_pct(self.counts.assessed, self.counts.headcount)
+    def __init__(self, counts: UnitCounts, thresholds: Thresholds) -> None:
+        self.counts = counts
+        self.thresholds = thresholds
+        self.status = status(counts, thresholds)
 
-    @cached_property
+    @property
     def support_pct(self) -> Fraction | None:
         return ratio_pct(self.counts.supporters, self.counts.headcount)
 
-    @cached_property
+    @property
+    def assessed_pct(self) -> Fraction | None:
+        return ratio_pct(self.counts.assessed, self.counts.headcount)
+
+    @property
     def support_of_assessed_pct(self) -> Fraction | None:
         return ratio_pct(self.counts.supporters, self.counts.assessed)
 
-    @cached_property
+    @property
     def coworkers_per_organizer(self) -> Fraction | None:
         counts = self.counts
         if not counts.organizers or not counts.headcount:
             return None
         return Fraction(counts.headcount, counts.organizers)
 
-    @cached_property
+    @property
     def participation_pct(self) -> Fraction | None:
         if self.counts.took_part is None:
             return None
         return ratio_pct(self.counts.took_part, self.counts.headcount)
-
-    @cached_property
-    def status(self) -> str:
-        support = self.support_pct
-        if support is None or support < exact(self.thresholds.strike_ready):
-            # Structure cannot make it strike-ready: no need to work those values out.
-            return status(support, None, None, self.thresholds)
-        return status(
-            support, self.participation_pct, self.coworkers_per_organizer, self.thresholds
-        )
 
 
 def readiness(counts: UnitCounts, thresholds: Thresholds) -> Readiness:
     return Readiness(counts=counts, thresholds=thresholds)
 
 
-def status(
-    support: Fraction | None,
-    participation: Fraction | None,
-    coworkers_per_organizer: Fraction | None,
-    thresholds: Thresholds,
-) -> str:
-    """The domain's status rules, on exact values. Assessments alone never make a unit
-    strike-ready: its structure must have been tested (participation) and staffed (ratio)."""
-    if support is None:
-        return "building"
+def _compare_share(part: int, whole: int, threshold: float) -> int:
+    """The sign of (100 × part / whole − threshold), whole > 0: exact, in integers (the
+    threshold as typed, see `exact`)."""
+    limit = exact(threshold)
+    difference = 100 * part * limit.denominator - limit.numerator * whole
+    return (difference > 0) - (difference < 0)
+
+
+def _per_organizer_at_most(headcount: int, organizers: int, thresholds: Thresholds) -> bool:
+    """headcount / organizers ≤ the threshold (organizers > 0), exact, in integers."""
+    limit = exact(thresholds.coworkers_per_organizer)
+    return headcount * limit.denominator <= limit.numerator * organizers
+
+
+def status(counts: UnitCounts, thresholds: Thresholds) -> str:
+    """The domain's status rules, on exact values: support and participation as shares of the
+    headcount, and coworkers per organizer. Assessments alone never make a unit strike-ready:
+    its structure must have been tested (participation) and staffed (ratio)."""
+    headcount = counts.headcount
+    if not headcount:
+        return "building"  # support is undefined
+    support = counts.supporters
     if (
-        support >= exact(thresholds.strike_ready)
-        and participation is not None
-        and participation >= exact(thresholds.strike_ready)
-        and coworkers_per_organizer is not None
-        and coworkers_per_organizer <= exact(thresholds.coworkers_per_organizer)
+        _compare_share(support, headcount, thresholds.strike_ready) >= 0
+        and counts.took_part is not None
+        and _compare_share(counts.took_part, headcount, thresholds.strike_ready) >= 0
+        and counts.organizers
+        and _per_organizer_at_most(headcount, counts.organizers, thresholds)
     ):
         return "strike-ready"
-    if support >= exact(thresholds.supermajority):
+    if _compare_share(support, headcount, thresholds.supermajority) >= 0:
         return "supermajority"
-    if support > exact(thresholds.majority):
+    if _compare_share(support, headcount, thresholds.majority) > 0:
         return "majority"
     return "building"
 
@@ -242,7 +248,7 @@ def as_json(
         "shift": shift,
         "headcount": counts.headcount,
         "levels": {
-            **{str(level): counts.levels.get(level, 0) for level in LEVELS},
+            **{str(level): count for level, count in zip(LEVELS, counts.per_level, strict=True)},
             "unassessed": counts.unassessed,
         },
         "assessed_pct": rounded(unit.assessed_pct),

@@ -15,10 +15,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import cache
 from heapq import nsmallest
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, false, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.sql import CompoundSelect, Executable
 from sqlmodel import Session, col
 
 from app.assessments.models import CHANGES_SUPPORT, Assessment
@@ -27,6 +42,7 @@ from app.db import set_local
 from app.errors import InvalidInput
 from app.people.models import Coworker
 from app.readiness.math import (
+    LEVELS,
     SUPPORT_LEVELS,
     Readiness,
     Thresholds,
@@ -123,28 +139,33 @@ def level_rows(
     as_of: dt.date | None,
     participation_test_id: int | None = None,
 ) -> list[Any]:
-    """The one grouped query: (department, shift, level) → active coworkers, how many of them
-    are on the committee, and how many took part in `participation_test_id` (today's view
-    only; else 0)."""
+    """The one grouped query: per (department, shift), the active coworkers at each level 1 to
+    5, the unassessed, how many are on the committee, and how many took part in
+    `participation_test_id` (today's view only; else 0).
+
+    A row per cell with a column per level, not a row per level: the same scan of the rollup
+    index, and a sixth of the rows to read (on PostgreSQL the statement takes as long either
+    way)."""
+    department_id: Any
+    shift_id: Any
+    level: Any
+    is_committee: Any
     if as_of is None:
         took_part: Any = literal(0)
         if participation_test_id is not None:
             took_part = _how_many(
                 col(Coworker.latest_participation_test_id) == participation_test_id
             )
-        statement = select(
-            col(Coworker.department_id),
-            col(Coworker.shift_id),
-            col(Coworker.current_level),
-            func.count(),
-            _how_many(col(Coworker.is_committee)),
-            took_part,
-        ).where(col(Coworker.campaign_id) == campaign_id, col(Coworker.active))
+        department_id, shift_id = col(Coworker.department_id), col(Coworker.shift_id)
+        level, is_committee = col(Coworker.current_level), col(Coworker.is_committee)
+        rows = select(department_id, shift_id).where(
+            col(Coworker.campaign_id) == campaign_id, col(Coworker.active)
+        )
     else:
         # Each coworker's latest level before the cutoff, looked up per coworker on the
         # (coworker_id, created_at) index. (A window function over the whole history is
         # materialised and rescanned per coworker by SQLite: minutes at 100,000 coworkers.)
-        level = (
+        latest_level = (
             select(col(Assessment.level))
             .where(
                 col(Assessment.coworker_id) == col(Coworker.id),
@@ -159,21 +180,22 @@ def level_rows(
             select(
                 col(Coworker.department_id).label("department_id"),
                 col(Coworker.shift_id).label("shift_id"),
-                level.label("level"),
+                latest_level.label("level"),
                 col(Coworker.is_committee).label("is_committee"),
             )
             .where(col(Coworker.campaign_id) == campaign_id, active_on(as_of))
             .subquery()
         )
-        statement = select(
-            per_coworker.c.department_id,
-            per_coworker.c.shift_id,
-            per_coworker.c.level,
-            func.count(),
-            _how_many(per_coworker.c.is_committee),
-            literal(0),
-        )
-    statement = statement.group_by(*statement.selected_columns[:3])
+        took_part = literal(0)
+        department_id, shift_id = per_coworker.c.department_id, per_coworker.c.shift_id
+        level, is_committee = per_coworker.c.level, per_coworker.c.is_committee
+        rows = select(department_id, shift_id)
+    statement = rows.add_columns(
+        *(_how_many(level == value) for value in LEVELS),
+        _how_many(level.is_(None)),
+        _how_many(is_committee),
+        took_part,
+    ).group_by(department_id, shift_id)
     return list(session.execute(statement))
 
 
@@ -227,40 +249,35 @@ def rollup(*, session: Session, campaign: Campaign, as_of: dt.date | None = None
     if test is not None and test.held_on > (as_of or today):
         test = latest_test(session=session, campaign_id=campaign.id, as_of=as_of or today)
         in_scan = False
-    levels: dict[Cell, dict[int, int]] = defaultdict(dict)
-    unassessed: dict[Cell, int] = {}
-    organizers: dict[Cell, int] = defaultdict(int)
-    took_part: dict[Cell, int] = defaultdict(int)
-    for department_id, shift_id, level, count, committee, participants in level_rows(
+    rows = level_rows(
         session=session,
         campaign_id=campaign.id,
         as_of=historical,
         participation_test_id=test.id if in_scan and test is not None else None,
-    ):
-        cell = (department_id, shift_id)
-        if level is None:
-            unassessed[cell] = count
-        else:
-            levels[cell][level] = count
-        organizers[cell] += committee
-        took_part[cell] += participants
+    )
+    took_part: dict[Cell, int] | None = None
     if test is not None and not in_scan:
         assert test.id is not None
-        took_part.update(
-            ((department_id, shift_id), count)
+        took_part = {
+            (department_id, shift_id): count
             for department_id, shift_id, count in participation_rows(
                 session=session, campaign_id=campaign.id, test_id=test.id, as_of=historical
             )
+        }
+    cells: dict[Cell, UnitCounts] = {}
+    for department_id, shift_id, *per_level, unassessed, organizers, counted in rows:
+        cell = (department_id, shift_id)
+        participants: int | None = counted
+        if test is None:
+            participants = None
+        elif took_part is not None:
+            participants = took_part.get(cell, 0)
+        cells[cell] = UnitCounts(
+            per_level=tuple(per_level),
+            unassessed=unassessed,
+            organizers=organizers,
+            took_part=participants,
         )
-    cells = {
-        cell: UnitCounts(
-            levels=levels.get(cell, {}),
-            unassessed=unassessed.get(cell, 0),
-            organizers=organizers.get(cell, 0),
-            took_part=None if test is None else took_part.get(cell, 0),
-        )
-        for cell in set(levels) | set(unassessed)
-    }
     departments = dict(
         session.execute(
             select(col(Department.id), col(Department.name)).where(
@@ -415,40 +432,28 @@ def trend(
     set_local(session, "max_parallel_workers_per_gather", "0")
     end = as_of or dt.datetime.now(dt.UTC).date()
     dates = [end - dt.timedelta(weeks=weeks - 1 - index) for index in range(weeks)]
-    in_unit = [col(Coworker.campaign_id) == campaign.id]
-    if department_id is not None:
-        in_unit.append(col(Coworker.department_id) == department_id)
-    if shift_id is not None:
-        in_unit.append(col(Coworker.shift_id) == shift_id)
+    statements = _trend_statements(department_id is not None, shift_id is not None, weeks)
+    params: dict[str, Any] = {
+        "campaign_id": campaign.id,
+        "department_id": department_id,
+        "shift_id": shift_id,
+        **{f"bound_{week}": cutoff(day) for week, day in enumerate(dates)},
+    }
 
-    if today_counts is None:
-        supporting = case((col(Coworker.current_level).in_(SUPPORT_LEVELS), 1), else_=0)
-        headcount_now, supporters_now = session.execute(
-            select(func.count(), func.coalesce(func.sum(supporting), 0)).where(
-                *in_unit, col(Coworker.active)
-            )
-        ).one()
-    else:
-        headcount_now, supporters_now = today_counts.headcount, today_counts.supporters
-    joined_in_week = _per_week(
-        session,
-        select(func.count()).where(*in_unit, col(Coworker.active)),
-        col(Coworker.created_at),
-        dates,
-    )
-    one_unit = department_id is not None or shift_id is not None
-    changes_in_week = _support_changes(session, campaign.id, in_unit if one_unit else None, dates)
-    joined = _day(col(Coworker.created_at))
-    left = col(Coworker.departed_on)
-    leavers_headcount = session.execute(
-        select(joined, left, func.count())
-        .where(*in_unit, col(Coworker.active) == false())
-        .group_by(joined, left)
-    ).all()
-    leavers_support = _leavers_support(session, campaign.id, in_unit)
+    def rows(statement: Executable) -> list[Any]:
+        return list(session.execute(statement, params))
 
     def week(day: dt.date | str | None) -> int:
         return _bucket(day, dates)
+
+    if today_counts is None:
+        headcount_now, supporters_now = rows(statements.today)[0]
+    else:
+        headcount_now, supporters_now = today_counts.headcount, today_counts.supporters
+    joined_in_week = rows(statements.joined)
+    changes_in_week = rows(statements.changes)
+    if statements.changes_by_day:
+        changes_in_week = [(amount, week(changed_on)) for amount, changed_on in changes_in_week]
 
     # Today's headcount holds back to the first week, less who joined after a week's date;
     # leavers count from the week they joined until the week they left.
@@ -456,15 +461,18 @@ def trend(
         weeks,
         [
             (0, NEVER, headcount_now),
-            *((0, bucket, -count) for bucket, count in joined_in_week),
-            *((week(day), week(departed), count) for day, departed, count in leavers_headcount),
+            *((0, bucket, -count) for count, bucket in joined_in_week),
+            *(
+                (week(day), week(departed), count)
+                for day, departed, count in rows(statements.leavers_headcount)
+            ),
         ],
     )
     # Today's supporters hold back to the first week; a change of support after a week's
     # date is undone for that week (an interval from the first week to the change's).
     support_intervals = [(0, NEVER, supporters_now)]
-    support_intervals += [(0, bucket, -change) for bucket, change in changes_in_week]
-    for began, ended, created, departed, count in leavers_support:
+    support_intervals += [(0, bucket, -change) for change, bucket in changes_in_week]
+    for began, ended, created, departed, count in rows(statements.leavers_support):
         # The changes above include the leavers' own: undoing them left each week with the
         # leavers' support then less their support today. Add today's back and take their
         # support then out, then count it only for the weeks they were on the roster.
@@ -481,51 +489,87 @@ def trend(
     ]
 
 
-def _support_changes(
-    session: Session, campaign_id: int, in_unit: list[Any] | None, dates: list[dt.date]
-) -> list[tuple[int, int]]:
-    """(week, net change in supporters): +1 for each event that moved a coworker into levels
-    1-2, -1 for each that moved one out, read from the partial index of such events."""
+@dataclass(frozen=True)
+class TrendStatements:
+    """The trend's statements for one shape of unit, with their parameters bound by name:
+    campaign_id, department_id, shift_id, and bound_0 … the first instant after each week's
+    date. Built once per shape: building a dozen ranges cost more than running them."""
+
+    today: Select[Any]  # (headcount, supporters) now
+    joined: CompoundSelect  # (how many joined, week)
+    changes: Executable  # (net change in supporters, week), or (…, day) when changes_by_day
+    changes_by_day: bool
+    leavers_headcount: Select[Any]  # (joined, left, how many)
+    leavers_support: Select[Any]  # (began, ended, joined, left, how many)
+
+
+@cache
+def _trend_statements(by_department: bool, by_shift: bool, weeks: int) -> TrendStatements:
+    in_unit = [col(Coworker.campaign_id) == bindparam("campaign_id")]
+    if by_department:
+        in_unit.append(col(Coworker.department_id) == bindparam("department_id"))
+    if by_shift:
+        in_unit.append(col(Coworker.shift_id) == bindparam("shift_id"))
+    bounds: list[Any] = [bindparam(f"bound_{week}") for week in range(weeks)]
+    supporting = case((col(Coworker.current_level).in_(SUPPORT_LEVELS), 1), else_=0)
+    joined, left = _day(col(Coworker.created_at)), col(Coworker.departed_on)
+    return TrendStatements(
+        today=select(func.count(), func.coalesce(func.sum(supporting), 0)).where(
+            *in_unit, col(Coworker.active)
+        ),
+        joined=_per_week(
+            select(func.count()).where(*in_unit, col(Coworker.active)),
+            col(Coworker.created_at),
+            bounds,
+        ),
+        changes=_support_changes(in_unit if by_department or by_shift else None, bounds),
+        changes_by_day=by_department or by_shift,
+        leavers_headcount=select(joined, left, func.count())
+        .where(*in_unit, col(Coworker.active) == false())
+        .group_by(joined, left),
+        leavers_support=_leavers_support(in_unit),
+    )
+
+
+def _support_changes(in_unit: list[Any] | None, bounds: list[Any]) -> Executable:
+    """(net change in supporters, week): +1 for each event that moved a coworker into levels
+    1-2, -1 for each that moved one out, read from the partial index of such events. For one
+    unit, (…, day): a unit's changes need each coworker's unit, one join grouped by day (a
+    range per week would repeat the join twelve times)."""
     change = case((col(Assessment.level).in_(SUPPORT_LEVELS), 1), else_=0) - case(
         (col(Assessment.previous_level).in_(SUPPORT_LEVELS), 1), else_=0
     )
     changes = select(func.coalesce(func.sum(change), 0)).where(
-        col(Assessment.campaign_id) == campaign_id, text(CHANGES_SUPPORT)
+        col(Assessment.campaign_id) == bindparam("campaign_id"), text(CHANGES_SUPPORT)
     )
     at = col(Assessment.created_at)
     if in_unit is None:
-        return _per_week(session, changes, at, dates)
-    # A unit's changes need each coworker's unit: one join, grouped by day (a range per week
-    # would repeat the join twelve times).
+        return _per_week(changes, at, bounds)
     day = _day(at)
-    rows = session.execute(
+    return (
         changes.add_columns(day)
         .join(Coworker, col(Coworker.id) == col(Assessment.coworker_id))
-        .where(*in_unit, at >= cutoff(dates[0]))
+        .where(*in_unit, at >= bounds[0])
         .group_by(day)
     )
-    return [(_bucket(changed_on, dates), amount) for amount, changed_on in rows]
 
 
-def _per_week(
-    session: Session, total: Select[Any], at: Any, dates: list[dt.date]
-) -> list[tuple[int, int]]:
-    """(week, `total` over the rows `at` in that week): a week is the days after the previous
+def _per_week(total: Select[Any], at: Any, bounds: list[Any]) -> CompoundSelect:
+    """(`total` over the rows `at` in a week, week): a week is the days after the previous
     week's date up to its own, and the week after the last (NEVER) all that came later.
 
     One range per week, in one UNION ALL: each is a range of an index, summed as it is read.
     Grouping by day sorted every row first, ten times slower at 100,000 coworkers.
     """
-    bounds = [cutoff(day) for day in dates]
     ranges = [
         total.add_columns(literal(week)).where(at >= bounds[week - 1], at < bounds[week])
         for week in range(1, len(bounds))
     ]
     ranges.append(total.add_columns(literal(NEVER)).where(at >= bounds[-1]))
-    return [(week, amount) for amount, week in session.execute(union_all(*ranges))]
+    return union_all(*ranges)
 
 
-def _leavers_support(session: Session, campaign_id: int, in_unit: list[Any]) -> list[Any]:
+def _leavers_support(in_unit: list[Any]) -> Select[Any]:
     """(began, ended, joined, left, count): the support intervals of coworkers who have left,
     each assessment at level 1 or 2 holding until their next one (a window over few rows)."""
     leavers = select(col(Coworker.id)).where(*in_unit, col(Coworker.active) == false())
@@ -541,18 +585,19 @@ def _leavers_support(session: Session, campaign_id: int, in_unit: list[Any]) -> 
             )
             .label("next_at"),
         )
-        .where(col(Assessment.campaign_id) == campaign_id, col(Assessment.coworker_id).in_(leavers))
+        .where(
+            col(Assessment.campaign_id) == bindparam("campaign_id"),
+            col(Assessment.coworker_id).in_(leavers),
+        )
         .subquery()
     )
     began, ended = _day(events.c.at), _day(events.c.next_at)
     joined, left = _day(col(Coworker.created_at)), col(Coworker.departed_on)
-    return list(
-        session.execute(
-            select(began, ended, joined, left, func.count())
-            .join(Coworker, col(Coworker.id) == events.c.coworker_id)
-            .where(events.c.level.in_(SUPPORT_LEVELS))
-            .group_by(began, ended, joined, left)
-        ).all()
+    return (
+        select(began, ended, joined, left, func.count())
+        .join(Coworker, col(Coworker.id) == events.c.coworker_id)
+        .where(events.c.level.in_(SUPPORT_LEVELS))
+        .group_by(began, ended, joined, left)
     )
 
 
@@ -576,7 +621,7 @@ def _running(weeks: int, intervals: list[tuple[int, int, int]]) -> list[int]:
 # -- what the committee's page shows -----------------------------------------------------------
 
 
-WallCell = tuple[Unit | None, str, bool]  # (the unit or None, its coworker-list query, a total)
+WallCell = tuple[Unit | None, bool]  # (the unit, or None where nobody works; a total)
 
 
 @dataclass(frozen=True)
@@ -607,19 +652,13 @@ class WallChart:
         rows: list[tuple[Unit | None, list[WallCell]]] = []
         for department in self.departments:
             row: list[WallCell] = [
-                (
-                    self.cell(department.department_id, shift.shift_id),
-                    f"?department={department.department_id}&shift={shift.shift_id}",
-                    False,
-                )
+                (self.cell(department.department_id, shift.shift_id), False)
                 for shift in self.shifts
             ]
-            row.append((department, f"?department={department.department_id}", True))
+            row.append((department, True))
             rows.append((department, row))
-        totals: list[WallCell] = [
-            (shift, f"?shift={shift.shift_id}", True) for shift in self.shifts
-        ]
-        totals.append((self.total, "", True))
+        totals: list[WallCell] = [(shift, True) for shift in self.shifts]
+        totals.append((self.total, True))
         rows.append((None, totals))
         return rows
 

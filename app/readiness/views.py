@@ -11,7 +11,6 @@ from app.campaigns.models import Role
 from app.campaigns.service import CampaignAccess
 from app.errors import InvalidInput
 from app.readiness import service as readiness
-from app.readiness.charts import bar_segments
 from app.readiness.math import Thresholds, check_thresholds
 from app.web.deps import DbSession, require_role
 from app.web.forms import FormData
@@ -76,7 +75,6 @@ def readiness_page(request: Request, access: Committee, session: DbSession) -> R
             thresholds=readiness.thresholds_of(access.campaign),
             total=total,
             units=shown,
-            bars=[(unit, bar_segments(unit.readiness.counts)) for unit in shown],
             wall=wall,
             weakest=readiness.weakest(wall.units),
             latest_test=result.latest_test,

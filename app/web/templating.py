@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from app.i18n import translations
 from app.paths import TEMPLATES_DIR
-from app.readiness.charts import ChartWords, bar_rects, units_rows, wall_cells
+from app.readiness.charts import ChartWords, bar_labels, bar_rows, units_rows, wall_rows
 from app.readiness.math import exact, shown
 
 environment = Environment(
@@ -30,7 +30,11 @@ environment.filters["exact"] = exact  # a typed threshold (70, 20.8) as an exact
 environment.filters["pct"] = shown
 # The readiness charts' repeated markup (see app/readiness/charts.py).
 environment.globals.update(
-    ChartWords=ChartWords, wall_cells=wall_cells, bar_rects=bar_rects, units_rows=units_rows
+    ChartWords=ChartWords,
+    wall_rows=wall_rows,
+    bar_rows=bar_rows,
+    bar_labels=bar_labels,
+    units_rows=units_rows,
 )
 # Translated text as a plain string, escaped when output like any other: for phrases filled in
 # hundreds of times per page (see readiness/_charts.html).

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.readiness.math import display_pct, ratio_pct, round_half_up
+from app.readiness.math import display_pct, ratio_pct, round_half_up, shown
 
 
 def test_percentages_are_exact() -> None:
@@ -63,3 +63,18 @@ def test_rounding_half_up_agrees_with_decimal_arithmetic(value: Fraction, places
     rounded = round_half_up(value, places)
     assert rounded == expected
     assert str(rounded) == str(expected)  # "12.0", "0.0", "-3.3": the same digits shown
+
+
+@given(st.fractions(min_value=-(10**6), max_value=10**6, max_denominator=10**6))
+def test_what_people_see_is_the_rounded_value(value: Fraction) -> None:
+    """The page writes its figures from integers: the same digits as `round_half_up`."""
+    assert shown(value) == f"{round_half_up(value)}%"
+    assert shown(value, "") == str(round_half_up(value))
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.data())
+def test_a_share_is_shown_as_its_rounded_percentage(whole: int, data: st.DataObject) -> None:
+    part = data.draw(st.integers(min_value=0, max_value=whole))
+    pct = ratio_pct(part, whole)
+    assert pct is not None
+    assert display_pct(part, whole) == f"{round_half_up(pct)}%"

@@ -3,6 +3,7 @@ and the invariants as properties."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -16,7 +17,6 @@ from app.readiness.math import (
     check_thresholds,
     readiness,
     rounded,
-    status,
 )
 
 DEFAULTS = Thresholds()
@@ -27,7 +27,7 @@ def unit(
     organizers: int = 0, took_part: int | None = None,
 ) -> UnitCounts:  # fmt: skip
     return UnitCounts(
-        levels={1: l1, 2: l2, 3: l3, 4: l4, 5: l5},
+        per_level=(l1, l2, l3, l4, l5),
         unassessed=unassessed,
         organizers=organizers,
         took_part=took_part,
@@ -152,7 +152,9 @@ counts_strategy = st.builds(
 @given(counts_strategy)
 def test_invariants(counts: UnitCounts) -> None:
     if counts.took_part is not None and counts.took_part > counts.headcount:
-        counts = UnitCounts(counts.levels, counts.unassessed, counts.organizers, counts.headcount)
+        counts = UnitCounts(
+            counts.per_level, counts.unassessed, counts.organizers, took_part=counts.headcount
+        )
     result = readiness(counts, DEFAULTS)
     shown = as_json("U", None, None, result)
     levels = shown["levels"]
@@ -170,17 +172,65 @@ RANK = {"building": 0, "majority": 1, "supermajority": 2, "strike-ready": 3}
 @given(
     st.integers(1, 200),
     st.data(),
-    st.one_of(st.none(), st.fractions(0, 100)),
-    st.one_of(st.none(), st.fractions(1, 30)),
+    st.integers(0, 30),
 )
 def test_status_never_goes_down_when_support_goes_up(
-    headcount: int, data: st.DataObject, participation: Fraction | None, ratio: Fraction | None
+    headcount: int, data: st.DataObject, organizers: int
 ) -> None:
     lower = data.draw(st.integers(0, headcount))
     higher = data.draw(st.integers(lower, headcount))
-    before = status(Fraction(100 * lower, headcount), participation, ratio, DEFAULTS)
-    after = status(Fraction(100 * higher, headcount), participation, ratio, DEFAULTS)
+    took_part = data.draw(st.one_of(st.none(), st.integers(0, headcount)))
+
+    def with_support(supporters: int) -> UnitCounts:
+        return unit(l2=supporters, l4=headcount - supporters, organizers=organizers,
+                    took_part=took_part)  # fmt: skip
+
+    before = readiness(with_support(lower), DEFAULTS).status
+    after = readiness(with_support(higher), DEFAULTS).status
     assert RANK[after] >= RANK[before]
+
+
+def reference_status(counts: UnitCounts, thresholds: Thresholds) -> str:
+    """The domain reference's rules word for word, on Fractions: what the status must equal."""
+
+    def typed(value: float) -> Fraction:
+        return Fraction(Decimal(str(value)))
+
+    if counts.headcount == 0:
+        return "building"
+    support = Fraction(100 * counts.supporters, counts.headcount)
+    if (
+        support >= typed(thresholds.strike_ready)
+        and counts.took_part is not None
+        and Fraction(100 * counts.took_part, counts.headcount) >= typed(thresholds.strike_ready)
+        and counts.organizers > 0
+        and Fraction(counts.headcount, counts.organizers)
+        <= typed(thresholds.coworkers_per_organizer)
+    ):
+        return "strike-ready"
+    if support >= typed(thresholds.supermajority):
+        return "supermajority"
+    if support > typed(thresholds.majority):
+        return "majority"
+    return "building"
+
+
+tenths = st.integers(0, 1000).map(lambda n: n / 10)  # 0.0 … 100.0, as an admin types them
+
+
+@given(counts_strategy, st.lists(tenths, min_size=3, max_size=3, unique=True), st.integers(10, 300))
+def test_status_is_the_rules_on_exact_values(
+    counts: UnitCounts, percents: list[float], ratio_tenths: int
+) -> None:
+    """Integer comparisons give exactly the rules' answer, at every threshold an admin can
+    type (66.7 is not 2/3; 33.3 is not 1/3)."""
+    if counts.took_part is not None and counts.took_part > counts.headcount:
+        counts = UnitCounts(
+            counts.per_level, counts.unassessed, counts.organizers, took_part=counts.headcount
+        )
+    majority, supermajority, strike_ready = sorted(percents)
+    thresholds = Thresholds(majority, supermajority, strike_ready, ratio_tenths / 10)
+    assert readiness(counts, thresholds).status == reference_status(counts, thresholds)
 
 
 @given(counts_strategy, counts_strategy)
