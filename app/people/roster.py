@@ -128,29 +128,33 @@ class RosterError(InvalidInput):
 
 
 def decode_csv(data: bytes) -> str:
+    """The file's text; refused, with the row and column, when it is not UTF-8 or holds a NUL
+    (which no database text column can store)."""
     if not data.strip():
         raise RosterError(["the file is empty"])
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        where = _where_first(data.decode("utf-8-sig", errors="replace"), "\ufffd")
         raise RosterError(
-            [
-                f"{_where_undecodable(data)}the file is not UTF-8 text "
-                f"(byte {error.start + 1}): save it as “CSV UTF-8”"
-            ]
+            [f"{where}the file is not UTF-8 text (byte {error.start + 1}): save it as “CSV UTF-8”"]
         ) from None
+    if "\0" in text:
+        where = _where_first(text, "\0")
+        raise RosterError([f"{where}the file holds a NUL character: save it as “CSV UTF-8”"])
+    return text
 
 
-def _where_undecodable(data: bytes) -> str:
-    """Where the first byte that is not UTF-8 is, as "row N, column 'X': "."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""))
+def _where_first(text: str, character: str) -> str:
+    """Where `character` first appears in the CSV text, as "row N, column 'X': "."""
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         headers = next(reader, [])
-        if any("\ufffd" in header for header in headers):
+        if any(character in header for header in headers):
             return "row 1: "
         for number, cells in enumerate(reader, start=2):
             for index, value in enumerate(cells):
-                if "\ufffd" in value:
+                if character in value:
                     column = headers[index].strip() if index < len(headers) else f"#{index + 1}"
                     return f"row {number}, column {column!r}: "
     except csv.Error:

@@ -233,8 +233,12 @@ def json_number(value: float | Fraction | Decimal | None) -> float | int | None:
 
 
 def rounded(value: Fraction | None) -> float | None:
-    """One decimal, half up, as a JSON number; None stays None (undefined)."""
-    return None if value is None else float(round_half_up(value))
+    """One decimal, half up, as a JSON number; None stays None (undefined). The tenths over
+    ten: Python divides integers to the nearest float, as float() reads the decimal."""
+    if value is None:
+        return None
+    tenths = _half_up(value.numerator, value.denominator, 1)
+    return (-tenths if value < 0 else tenths) / 10
 
 
 def as_json(

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.errors import InvalidInput
+
 MAX_FIELDS = 2000  # a bulk assignment posts one checkbox per coworker on the page
 
 
@@ -21,6 +23,9 @@ async def parse_form(request: Request) -> ParsedForm:
     multi: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
+            if "\0" in value:
+                # No database text column can store a NUL (PostgreSQL refuses it outright).
+                raise InvalidInput(f"{key} must not contain a NUL character", field=key)
             multi.setdefault(key, []).append(value)
     return ParsedForm(single={key: values[-1] for key, values in multi.items()}, multi=multi)
 

@@ -520,6 +520,10 @@ BAD_FILES = {
         [["Rivera, Ana", "ICU", "", "", "", "E9"], ["Okafor, Chidi", "ER", "", "", "", "E9"]],
         ["row 3, column 'Employee ID'", "'E9'", "row 2"],
     ),
+    "nul-character": (  # no database text column can store one
+        [["Rivera, Ana", "ICU", "", "", "", "E1"], ["Okafor, Chidi", "E\x00R", "", "", "", ""]],
+        ["row 3, column 'Department'", "NUL character"],
+    ),
 }
 
 

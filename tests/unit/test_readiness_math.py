@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.readiness.math import display_pct, ratio_pct, round_half_up, shown
+from app.readiness.math import display_pct, ratio_pct, round_half_up, rounded, shown
 
 
 def test_percentages_are_exact() -> None:
@@ -70,6 +70,7 @@ def test_what_people_see_is_the_rounded_value(value: Fraction) -> None:
     """The page writes its figures from integers: the same digits as `round_half_up`."""
     assert shown(value) == f"{round_half_up(value)}%"
     assert shown(value, "") == str(round_half_up(value))
+    assert rounded(value) == float(round_half_up(value))  # what scripts read in the JSON
 
 
 @given(st.integers(min_value=1, max_value=10**6), st.data())

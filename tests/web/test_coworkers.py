@@ -526,6 +526,21 @@ def test_a_bad_edit_is_rerendered_with_the_field_named(
     assert fresh(engine, chen.id).name == "Chen, Wei"
 
 
+@pytest.mark.parametrize("field", ["name", "job_title", "shift"])
+def test_a_nul_in_a_form_is_refused_with_its_field_named_and_nothing_is_written(
+    client: TestClient, committee: Member, campaign: Campaign, engine: Engine, field: str
+) -> None:
+    """PostgreSQL cannot store a NUL in text: the form says so instead of failing with a 500."""
+    log_in(client, committee)
+    data = {"name": "New, Person", "job_title": "Nurse", "shift": "Night"}
+    data[field] += "\x00"
+    response = client.post("/campaigns/mercy/coworkers", data=data, follow_redirects=False)
+    assert response.status_code == 422
+    assert f"{field} must not contain a NUL character" in soup(response).get_text()
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Coworker)) == 0
+
+
 def test_adding_a_coworker(
     client: TestClient, committee: Member, campaign: Campaign, engine: Engine
 ) -> None:
