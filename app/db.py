@@ -113,9 +113,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def _create_engine(url: str) -> Engine:
+    # Errors name the statement, not its parameters: those are names, phone numbers and notes,
+    # and an error's text ends up in logs and terminals.
     if is_sqlite(url):
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "isolation_level": None},
             pool_size=8,
             max_overflow=8,
@@ -125,6 +128,7 @@ def _create_engine(url: str) -> Engine:
         return engine
     return create_engine(
         url,
+        hide_parameters=True,
         pool_size=10,
         max_overflow=10,
         pool_pre_ping=True,

@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     install_error_handlers(app)
+    keep_tracebacks_out_of_server_logs()
     # Outermost first in the list: headers and the CSRF check wrap even compressed responses.
     # Level 6, not 9: a third of the time on a 200 KB page, for a body about 6% larger.
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
@@ -88,17 +89,37 @@ def settle_startup_memory() -> None:
     gc.freeze()
 
 
+class WithoutTraceback(logging.Filter):
+    """Drops the traceback from the server's record of a failed request, keeping its line
+    (start-up failures keep theirs: they quote no request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Exception in ASGI application"):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def keep_tracebacks_out_of_server_logs() -> None:
+    """Starlette hands every unhandled exception on to the server after our handler has
+    answered and logged its type; uvicorn would then log its traceback, whose messages quote
+    SQL parameters and rows: names, phone numbers. Its line stays, without the traceback."""
+    server_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(kept, WithoutTraceback) for kept in server_log.filters):
+        server_log.addFilter(WithoutTraceback())
+
+
 def error_response(request: Request, status_code: int, detail: Any = None) -> Response:
     title, message = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": detail or _(title)}, status_code=status_code)
     shown = detail if isinstance(detail, str) and status_code == 422 else _(message)
-    return render(
-        request,
-        "errors/error.html",
-        {"title": _(title), "message": shown},
-        status_code=status_code,
-    )
+    context: dict[str, Any] = {"title": _(title), "message": shown}
+    if status_code >= 500:
+        # The request's session may have been rolled back and closed: its user can no longer
+        # be read. The page shows no one as logged in rather than failing in turn.
+        context["current_user"] = None
+    return render(request, "errors/error.html", context, status_code=status_code)
 
 
 def install_error_handlers(app: FastAPI) -> None:
