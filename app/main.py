@@ -23,13 +23,12 @@ from app.i18n import gettext as _
 from app.i18n import gettext_noop as N_
 from app.paths import STATIC_DIR
 from app.people.views import router as people_router
-from app.readiness.math import display_pct
 from app.readiness.views import router as readiness_router
 from app.settings import Settings, get_settings
 from app.structure_tests.views import router as structure_tests_router
 from app.web.deps import Forbidden, LoginRequired
 from app.web.security import SecurityMiddleware
-from app.web.templating import is_htmx, render, templates
+from app.web.templating import is_htmx, render
 
 log = logging.getLogger("rankfile")
 
@@ -57,8 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = get_engine(settings.database_url)
-
-    templates.env.globals["share"] = display_pct
 
     app.include_router(accounts_router)
     app.include_router(campaigns_router)

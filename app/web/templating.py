@@ -12,7 +12,7 @@ from starlette.responses import Response
 from app.i18n import translations
 from app.paths import TEMPLATES_DIR
 from app.readiness.charts import ChartWords, bar_labels, bar_rows, units_rows, wall_rows
-from app.readiness.math import exact, shown
+from app.readiness.math import display_pct, exact, shown
 
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -28,6 +28,7 @@ environment.install_gettext_translations(translations(), newstyle=True)  # type:
 # ("12.5" with `pct("")`, for ratios), or "–".
 environment.filters["exact"] = exact  # a typed threshold (70, 20.8) as an exact Fraction
 environment.filters["pct"] = shown
+environment.globals["share"] = display_pct  # a part of a whole as a percentage: "12.5%", or "–"
 # The readiness charts' repeated markup (see app/readiness/charts.py).
 environment.globals.update(
     ChartWords=ChartWords,

@@ -13,21 +13,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from app.campaigns.models import Campaign, Role
+from app.campaigns.models import Role
 from app.readiness import service as readiness
-from tests.factories import Factory, Member, log_in
+from tests.factories import Factory, log_in
 
 PERSONAL = "Rivera, Ana 555-0100"  # what an error's message may quote
-
-
-@pytest.fixture
-def campaign(factory: Factory) -> Campaign:
-    return factory.campaign(slug="mercy")
-
-
-@pytest.fixture
-def admin(factory: Factory, campaign: Campaign) -> Member:
-    return factory.member(campaign, Role.admin, email="ada@example.org")
 
 
 @pytest.fixture
@@ -47,7 +37,7 @@ THRESHOLDS = {"majority": "50", "supermajority": "70", "strike_ready": "80"}
 
 def test_a_request_that_fails_after_a_rollback_gets_the_error_page(
     failing_client: TestClient,
-    admin: Member,
+    factory: Factory,
     engine: Engine,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -59,7 +49,7 @@ def test_a_request_that_fails_after_a_rollback_gets_the_error_page(
         session.rollback()  # what a failed flush leaves behind
         raise RuntimeError(PERSONAL)
 
-    log_in(failing_client, admin)
+    log_in(failing_client, factory.member(factory.campaign(slug="mercy"), Role.admin))
     monkeypatch.setattr(readiness, "update_thresholds", fail)
     with caplog.at_level(logging.INFO):
         response = failing_client.post(
